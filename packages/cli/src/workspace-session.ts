@@ -1,0 +1,45 @@
+import { checkWorkspace, type CheckResult, type CheckedWorkspace } from '@seg/core';
+import { connect, loadWorkspace, resolveDatabaseUrl, type Database, type LoadedWorkspace } from '@seg/runtime';
+import { resolve } from 'node:path';
+import type { CliIo } from './cli-io';
+import { ExitError } from './command';
+import { formatDiagnosticLine, locateDiagnostics } from './diagnostics-output';
+import { UsageError } from './usage-error';
+
+export interface CheckedSession {
+  readonly loaded: LoadedWorkspace;
+  readonly result: CheckResult;
+  readonly workspace: CheckedWorkspace;
+}
+
+/** Reads and checks the workspace in `dir`. */
+export function checkFolder(dir: string | undefined, io: CliIo): { loaded: LoadedWorkspace; result: CheckResult } {
+  const loaded = loadWorkspace(resolve(io.cwd, dir ?? '.'));
+  const result = checkWorkspace({
+    files: loaded.files,
+    config: { name: loaded.config.name, timezone: loaded.config.timezone },
+  });
+  return { loaded, result };
+}
+
+/**
+ * Reads and checks a workspace for a command that needs a clean model: on errors it
+ * prints them (warnings stay quiet: `seg check` is where they are shown) and exits 1.
+ */
+export function requireCheckedWorkspace(dir: string | undefined, io: CliIo): CheckedSession {
+  const { loaded, result } = checkFolder(dir, io);
+  if (!result.workspace) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    for (const d of locateDiagnostics(errors, loaded.files, loaded.root, io.cwd)) io.stderr(`${formatDiagnosticLine(d)}\n`);
+    io.stderr(`${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} first (seg check shows all).\n`);
+    throw new ExitError(1);
+  }
+  return { loaded, result, workspace: result.workspace };
+}
+
+/** Opens the workspace's database (SEG_DATABASE_URL, --db, seg.json), or says how to name one. */
+export async function openDatabase(loaded: LoadedWorkspace, flag: string | undefined, io: CliIo): Promise<Database> {
+  const url = resolveDatabaseUrl(loaded, flag, io.env);
+  if (!url) throw new UsageError('no database: pass --db URL, set SEG_DATABASE_URL, or add "database" to seg.json');
+  return connect(url);
+}

@@ -1,0 +1,101 @@
+/**
+ * Bound parameters. Nothing a user typed reaches SQL text: every literal is a
+ * value parameter, every time point a parameter resolved when the query runs
+ * (from the as-of time and the workspace time zone), and run facts (run id,
+ * previous run) are parameters too. A compiled query lists one `ParamSpec` per
+ * placeholder, in the engine's order; `bindParameters` turns them into values.
+ */
+// TODO(compiler): import from '@seg/core' once the core index resolves (parser files land).
+import { resolveTimePoint } from '../../core/src/model/time-points';
+import type { TimePoint } from '@seg/core';
+
+/** How a time parameter is handed to the engine. */
+export type TimeEncoding =
+  /** Whole seconds since 1970-01-01T00:00:00Z (SQLite compares epoch seconds). */
+  | 'epochSeconds'
+  /** ISO-8601 text in UTC, cast to a native timestamp in the SQL (PostgreSQL, DuckDB). */
+  | 'iso';
+
+/** Facts about the run that a plan's statements may read. */
+export type RunParamName =
+  /** The plan's name (the key of its membership history and contacts). */
+  | 'plan'
+  /** The id of the run being executed. */
+  | 'runId'
+  /** The id of the plan's previous successful run; null on the first run. */
+  | 'previousRunId';
+
+export type ParamSpec =
+  | { readonly kind: 'value'; readonly value: string | number | boolean | null }
+  | { readonly kind: 'time'; readonly point: TimePoint; readonly encoding: TimeEncoding }
+  | { readonly kind: 'run'; readonly name: RunParamName };
+
+/** A statement ready to run: SQL text with placeholders and what to bind to them. */
+export interface CompiledQuery {
+  readonly sql: string;
+  readonly parameters: readonly ParamSpec[];
+}
+
+export interface BindContext {
+  readonly asOf: Date;
+  /** IANA zone for calendar arithmetic (the workspace's `timezone`). */
+  readonly timeZone: string;
+  readonly plan?: string;
+  readonly runId?: string;
+  readonly previousRunId?: string | null;
+}
+
+/** Marker objects that travel through kysely as parameter values and become ParamSpecs. */
+export class TimeParam {
+  constructor(
+    readonly point: TimePoint,
+    readonly encoding: TimeEncoding,
+  ) {}
+}
+
+export class RunParam {
+  constructor(readonly name: RunParamName) {}
+}
+
+/** Converts the raw parameter list kysely produced into ParamSpecs. */
+export function toParamSpecs(raw: readonly unknown[]): ParamSpec[] {
+  return raw.map((p): ParamSpec => {
+    if (p instanceof TimeParam) return { kind: 'time', point: p.point, encoding: p.encoding };
+    if (p instanceof RunParam) return { kind: 'run', name: p.name };
+    if (p === null || typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean') {
+      return { kind: 'value', value: p };
+    }
+    throw new Error(`internal: unexpected parameter ${String(p)}`);
+  });
+}
+
+/**
+ * The values to bind, in placeholder order.
+ *
+ * Time points are resolved with `resolveTimePoint` and encoded as the statement
+ * expects. Epoch seconds are whole seconds (floored): windows are exact at
+ * second precision, and an as-of time carries no fraction of a second.
+ *
+ * @example
+ * const q = compileCount(ws, 'dormant', sqliteDialect);
+ * db.prepare(q.sql).get(...bindParameters(q.parameters, { asOf: parseAsOf('2026-11-22', 'UTC'), timeZone: 'UTC' }));
+ */
+export function bindParameters(params: readonly ParamSpec[], ctx: BindContext): unknown[] {
+  const asOf = new Date(Math.floor(ctx.asOf.getTime() / 1000) * 1000);
+  return params.map((p) => {
+    switch (p.kind) {
+      case 'value':
+        return p.value;
+      case 'time': {
+        const at = resolveTimePoint(p.point, asOf, ctx.timeZone);
+        return p.encoding === 'epochSeconds' ? Math.floor(at.getTime() / 1000) : at.toISOString();
+      }
+      case 'run': {
+        if (p.name === 'previousRunId') return ctx.previousRunId ?? null;
+        const value = p.name === 'plan' ? ctx.plan : ctx.runId;
+        if (value === undefined) throw new Error(`bindParameters: this statement needs "${p.name}"`);
+        return value;
+      }
+    }
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Segments, metrics, counts and member lists: one query each over the audience.
+ */
+import { sql } from 'kysely';
+import type { CheckedWorkspace, IrExpr } from '@seg/core';
+import type { Dialect, DialectName, Sql } from './dialect/dialect';
+import { getDialect } from './dialect/index';
+import { finishQuery } from './compiled-query';
+import type { CompiledQuery } from './parameters';
+import { AudienceQuery } from './sql/audience-query';
+import { compileExpr } from './sql/sql-expr';
+
+/** What a name stands for when counting or listing members: a segment's rule or a plan's audience. */
+export function audienceRule(ws: CheckedWorkspace, name: string): { rule: IrExpr; strategy?: string } {
+  const segment = ws.segments[name];
+  if (segment) return { rule: segment.condition };
+  const plan = ws.plans[name];
+  if (plan) return { rule: plan.audience, ...(plan.strategy ? { strategy: plan.strategy } : {}) };
+  throw new Error(`"${name}" is not a segment or a plan`);
+}
+
+/** A dialect object, or an engine name (`sqlite`, `postgres`, `duckdb`). */
+export type DialectLike = Dialect | DialectName;
+
+export function resolveDialect(dialect: DialectLike): Dialect {
+  return typeof dialect === 'string' ? getDialect(dialect) : dialect;
+}
+
+function newQuery(ws: CheckedWorkspace, dialect: Dialect, strategy?: string): AudienceQuery {
+  const def = strategy ? ws.strategies[strategy] : undefined;
+  return new AudienceQuery(ws, dialect, def ? { strategy: def } : {});
+}
+
+/**
+ * The members of a segment (or a plan's audience): one column `key`, ordered by key.
+ *
+ * @example compileSegment(ws, 'dormant', sqliteDialect).sql // with "pass:orders" as (…) select … as "key" …
+ */
+export function compileSegment(ws: CheckedWorkspace, name: string, dialect: DialectLike): CompiledQuery {
+  return compileMembers(ws, name, dialect);
+}
+
+/** `(key, value)` for every audience member; timestamps come back as the engine's timestamp (ISO text on SQLite). */
+export function compileMetric(ws: CheckedWorkspace, name: string, dialectLike: DialectLike): CompiledQuery {
+  const dialect = resolveDialect(dialectLike);
+  const def = ws.metrics[name];
+  if (!def) throw new Error(`"${name}" is not a metric`);
+  const q = newQuery(ws, dialect);
+  const level = q.need({ kind: 'metric', type: def.type, name });
+  const query = q.build(level, (scope) => {
+    const value = scope.leaf({ kind: 'metric', type: def.type, name }).sql;
+    return {
+      select: [sql`${scope.key} as ${sql.id('key')}`, sql`${outputValue(value, def.type, dialect)} as ${sql.id('value')}`],
+      orderBy: [sql.id('key')],
+    };
+  });
+  return finishQuery(query);
+}
+
+export function outputValue(value: Sql, type: string, dialect: Dialect): Sql {
+  return type === 'timestamp' || type === 'date' ? dialect.timestampOutput(value) : value;
+}
+
+/** One row `{ count, audience }`: members of the segment (or plan audience), and all audience members. */
+export function compileCount(ws: CheckedWorkspace, segmentOrPlan: string, dialectLike: DialectLike): CompiledQuery {
+  const dialect = resolveDialect(dialectLike);
+  const { rule, strategy } = audienceRule(ws, segmentOrPlan);
+  const q = newQuery(ws, dialect, strategy);
+  const level = q.need(rule);
+  const audience = q.audience;
+  // The rule goes in WHERE (so the engine can skip customers early and simplify joins); the
+  // audience size is a separate count of the audience table.
+  const query = q.build(level, (scope) => ({
+    select: [
+      sql`count(*) as ${sql.id('count')}`,
+      sql`(select count(*) from ${sql.id(audience.sqlName)}) as ${sql.id('audience')}`,
+    ],
+    where: [compileExpr(rule, scope).sql],
+  }));
+  return finishQuery(query);
+}
+
+export interface MembersOptions {
+  /** Metrics to add as columns, named after the metric. */
+  readonly with?: readonly string[];
+}
+
+/** Member keys (column `key`), optionally with metric columns, ordered by key. */
+export function compileMembers(
+  ws: CheckedWorkspace,
+  segmentOrPlan: string,
+  dialectLike: DialectLike,
+  options: MembersOptions = {},
+): CompiledQuery {
+  const dialect = resolveDialect(dialectLike);
+  const { rule, strategy } = audienceRule(ws, segmentOrPlan);
+  const metrics = options.with ?? [];
+  for (const m of metrics) if (!ws.metrics[m]) throw new Error(`"${m}" is not a metric`);
+  const q = newQuery(ws, dialect, strategy);
+  // Metrics are read as columns of a layer below the filter, so a ranking still ranks the whole audience.
+  let level = q.need(rule);
+  for (const m of metrics) level = Math.max(level, q.metricColumn(m).at + 1);
+  const query = q.build(level, (scope) => {
+    const cond = compileExpr(rule, scope);
+    const select: Sql[] = [sql`${scope.key} as ${sql.id('key')}`];
+    for (const m of metrics) {
+      select.push(sql`${outputValue(scope.column(m).sql, ws.metrics[m]!.type, dialect)} as ${sql.id(m)}`);
+    }
+    return { select, where: [cond.sql], orderBy: [sql.id('key')] };
+  });
+  return finishQuery(query);
+}

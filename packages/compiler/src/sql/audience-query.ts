@@ -1,0 +1,543 @@
+/**
+ * The per-customer query every compiled statement is built on: the audience
+ * table, LEFT JOINed to one grouped pass per event table, with metrics,
+ * segments and rankings computed in layers.
+ *
+ *   with "pass:orders"  as (… group by customer …),          -- one per event table
+ *        "level:0"      as (select customer fields, pass columns, metrics over them
+ *                           from "customers" left join "pass:orders" …),
+ *        "level:1"      as (select "level:0".*, rankings and what uses level 0 …)
+ *   select … from "level:1" where <the rule>
+ *
+ * A metric or segment used by the rule is a named column (computed once, in the
+ * first layer where everything it reads exists); a ranking is a window function
+ * over the whole audience in its own layer, because window functions cannot
+ * appear in WHERE and rank the rows the query sees (so always the full audience).
+ * The rule itself is written inline in the final SELECT.
+ *
+ * Column names cannot clash with user names: customer fields are carried as
+ * `"customers.email"`, pass columns as `"orders:sum_total"`, CTEs are
+ * `"pass:…"`/`"level:…"` — characters no `.seg` identifier contains.
+ */
+import { sql } from 'kysely';
+import type { CheckedWorkspace, IrExpr, StrategyDef, TableDef } from '@seg/core';
+import type { Dialect, Sql } from '../dialect/dialect';
+import { requireCapability } from '../dialect/dialect';
+import { aggregateRef, EventPass, type AggregateExpr, type OuterRow } from './event-pass';
+import { RunParam } from '../parameters';
+import { rankSql } from './rank-sql';
+import { RowJoins, fieldOf, tableOf } from './row-joins';
+import { asCondition, compileExpr, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
+
+export const MEMBERSHIP_TABLE = 'seg_memberships';
+
+export interface AudienceQueryOptions {
+  /** The plan's strategy: what `primary`/`secondary` mean. */
+  readonly strategy?: StrategyDef;
+}
+
+interface Column {
+  readonly name: string;
+  readonly at: number;
+  readonly define: (scope: LayerScope) => SqlExpr;
+  nullable?: boolean;
+}
+
+interface AggregateColumn {
+  readonly pass: EventPass;
+  readonly column: string;
+  readonly agg: AggregateExpr;
+}
+
+export interface FactColumn {
+  readonly name: string;
+  /** The first layer that can select it. */
+  readonly level: number;
+  select(scope: LayerScope): Sql;
+  read(alias: string): SqlExpr;
+}
+
+export interface FinalSpec {
+  readonly select: readonly Sql[];
+  readonly where?: readonly Sql[];
+  readonly joins?: readonly { readonly from: Sql; readonly alias: string; readonly on: Sql }[];
+  readonly orderBy?: readonly Sql[];
+}
+
+const RANK_KINDS = new Set(['metric', 'segment', 'rank', 'strategyOf', 'membershipChange']);
+
+export class AudienceQuery {
+  readonly audience: TableDef;
+  /** The carried name of the audience key column. */
+  readonly keyColumn: string;
+  private readonly columns = new Map<string, Column>();
+  private readonly rankColumns = new Map<string, string>();
+  private readonly passes = new Map<string, EventPass>();
+  private readonly aggregates = new Map<string, AggregateColumn>();
+  private readonly audienceFields = new Map<string, { path: readonly string[]; field: string }>();
+  private readonly passNames = new Set<string>();
+  private readonly baseJoins: RowJoins;
+  private rankCount = 0;
+
+  constructor(
+    readonly ws: CheckedWorkspace,
+    readonly dialect: Dialect,
+    readonly options: AudienceQueryOptions = {},
+  ) {
+    this.audience = tableOf(ws, ws.model.audience);
+    if (!this.audience.key) throw new Error(`the audience table ${this.audience.name} has no key`);
+    this.keyColumn = this.audienceField([], this.audience.key);
+    this.baseJoins = new RowJoins(ws, dialect, this.audience, this.audience.name);
+  }
+
+  /** Registers a customer field to carry through the layers; returns its carried column name. */
+  audienceField(path: readonly string[], field: string): string {
+    const name = [this.audience.name, ...path, field].join('.');
+    if (!this.audienceFields.has(name)) this.audienceFields.set(name, { path, field });
+    return name;
+  }
+
+  /**
+   * The first layer at which `expr` can be written (0 = straight over the audience
+   * table and the passes), registering every pass, column and ranking it needs.
+   */
+  need(expr: IrExpr): number {
+    switch (expr.kind) {
+      case 'literal':
+      case 'time':
+      case 'outcome':
+      case 'list':
+        return 0;
+      case 'mapLookup':
+        return this.need(expr.key);
+      case 'field':
+        if (expr.scope !== 'audience') throw new Error(`internal: ${expr.scope} field outside its scope`);
+        this.audienceField(expr.path, expr.field);
+        return 0;
+      case 'aggregate':
+        return this.aggregate(expr).pass.level;
+      case 'metric':
+        return this.metricColumn(expr.name).at + 1;
+      case 'segment':
+        return this.segmentColumn(expr.name).at + 1;
+      case 'rank':
+        return this.rankColumn(expr).at + 1;
+      case 'strategyOf':
+        return this.strategyColumn(expr.which).at + 1;
+      case 'membershipChange':
+        return this.segmentColumn(expr.segment).at + 1;
+      case 'offerProp':
+        throw new Error(`internal: offer.${expr.name} outside an offer`);
+      case 'not':
+      case 'neg':
+        return this.need(expr.arg);
+      case 'and':
+      case 'or':
+      case 'call':
+        return Math.max(0, ...expr.args.map((a) => this.need(a)));
+      case 'compare':
+      case 'arith':
+        return Math.max(this.need(expr.left), this.need(expr.right));
+      case 'in':
+        return Math.max(this.need(expr.needle), this.need(expr.haystack));
+      case 'between':
+        return Math.max(this.need(expr.subject), this.need(expr.low), this.need(expr.high));
+      case 'isMissing':
+        return this.need(expr.arg);
+      case 'textMatch':
+        return Math.max(this.need(expr.subject), this.need(expr.pattern));
+      case 'inWindow':
+        return this.need(expr.subject);
+    }
+  }
+
+  /** Makes a metric a named column; returns its name. */
+  metricColumn(name: string): Column {
+    const existing = this.columns.get(name);
+    if (existing) return existing;
+    const def = this.ws.metrics[name];
+    if (!def) throw new Error(`internal: unknown metric ${name}`);
+    if (def.expr.kind === 'rank') return this.rankColumn(def.expr, name);
+    const at = this.need(def.expr);
+    return this.addColumn({ name, at, define: (scope) => compileExpr(def.expr, scope) });
+  }
+
+  segmentColumn(name: string): Column {
+    const existing = this.columns.get(name);
+    if (existing) return existing;
+    const def = this.ws.segments[name];
+    if (!def) throw new Error(`internal: unknown segment ${name}`);
+    const at = this.need(def.condition);
+    // Stored two-valued, so `not dormant` is true for a customer whose rule was false because of a missing value.
+    return this.addColumn({
+      name,
+      at,
+      define: (scope) => ({ sql: asCondition(compileExpr(def.condition, scope), this.dialect), nullable: false }),
+    });
+  }
+
+  rankColumn(expr: Extract<IrExpr, { kind: 'rank' }>, name?: string): Column {
+    requireCapability(this.dialect, 'windowFunctions', expr.fn);
+    const signature = JSON.stringify(expr);
+    const known = this.rankColumns.get(signature);
+    if (known) return this.columns.get(known)!;
+    const columnName = name ?? `rank:${++this.rankCount}`;
+    this.rankColumns.set(signature, columnName);
+    const at = this.need(expr.arg);
+    return this.addColumn({
+      name: columnName,
+      at,
+      define: (scope) => ({ sql: rankSql(expr, compileExpr(expr.arg, scope), scope.key, this.dialect), nullable: true }),
+    });
+  }
+
+  /** `primary`/`secondary` under the plan's strategy: first matching rule; the secondary skips the primary's outcome. */
+  strategyColumn(which: 'primary' | 'secondary'): Column {
+    const name = `strategy:${which}`;
+    const existing = this.columns.get(name);
+    if (existing) return existing;
+    const strategy = this.options.strategy;
+    if (!strategy) throw new Error('internal: `primary`/`secondary` in a plan without a strategy');
+    const rules = which === 'primary' ? strategy.primary : strategy.secondary;
+    let at = Math.max(0, ...rules.map((r) => (r.condition ? this.need(r.condition) : 0)));
+    if (which === 'secondary') at = Math.max(at, this.strategyColumn('primary').at + 1);
+    return this.addColumn({
+      name,
+      at,
+      define: (scope) => {
+        const d = this.dialect;
+        const primary = which === 'secondary' ? scope.column('strategy:primary').sql : undefined;
+        const branches: Sql[] = [];
+        let otherwise: Sql = sql`null`;
+        for (const rule of rules) {
+          const outcome = d.param(rule.outcome, 'text');
+          if (!rule.condition) {
+            otherwise = outcome;
+            break;
+          }
+          const cond = compileExpr(rule.condition, scope).sql;
+          const when = primary ? sql`${cond} and ${primary} <> ${d.param(rule.outcome, 'text')}` : cond;
+          branches.push(sql`when ${when} then ${outcome}`);
+        }
+        if (branches.length === 0) return { sql: otherwise, nullable: false };
+        return { sql: sql`case ${sql.join(branches, sql.raw(' '))} else ${otherwise} end`, nullable: false };
+      },
+    });
+  }
+
+  private addColumn(column: Column): Column {
+    this.columns.set(column.name, column);
+    return column;
+  }
+
+  /** The pass column of a customer-level aggregate. */
+  aggregate(agg: AggregateExpr): AggregateColumn {
+    const signature = JSON.stringify(agg);
+    const known = this.aggregates.get(signature);
+    if (known) return known;
+    const source = tableOf(this.ws, agg.source);
+    // A `where` that reads metrics or segments runs after the layer that computes them.
+    const level = Math.max(0, ...outerLeaves(agg).map((leaf) => this.need(leaf)));
+    if (level > 0) for (const leaf of audienceLeaves(agg)) this.need(leaf);
+    const pick = (agg.fn === 'first' || agg.fn === 'last') && !EventPass.picksEventTime(source, agg);
+    const passKey = pick ? `pick:${signature}` : `${source.name}@${level}`;
+    let pass = this.passes.get(passKey);
+    if (!pass) {
+      const index = pick ? [...this.passes.keys()].filter((k) => k.startsWith('pick:')).length + 1 : 0;
+      const cteName = pick ? `pick:${source.name}:${index}` : level === 0 ? `pass:${source.name}` : `pass:${source.name}:${level}`;
+      pass = new EventPass(this.ws, this.dialect, {
+        source,
+        cteName,
+        level,
+        names: this.passNames,
+        ...(level > 0 ? { outer: this.outerRow(level) } : {}),
+        ...(pick ? { pick: agg } : {}),
+      });
+      this.passes.set(passKey, pass);
+    }
+    const entry = { pass, column: pass.add(agg), agg };
+    this.aggregates.set(signature, entry);
+    return entry;
+  }
+
+  private outerRow(level: number): OuterRow {
+    const alias = `level:${level - 1}`;
+    return { source: alias, alias, keyColumn: this.keyColumn, leaf: (expr) => new LayerScope(this, level).leaf(expr) };
+  }
+
+  /** A column's nullability, known once the query has been built. */
+  columnNullable(name: string): boolean {
+    return this.columns.get(name)?.nullable ?? true;
+  }
+
+  /** Reads a registered column at layer `level` (> its own layer). */
+  columnAt(name: string, level: number): SqlExpr {
+    const column = this.columns.get(name);
+    if (!column || column.at >= level) throw new Error(`internal: column ${name} is not available at layer ${level}`);
+    return { sql: sql.id(`level:${level - 1}`, name), nullable: column.nullable ?? true };
+  }
+
+  aggregateAt(agg: AggregateExpr, level: number): SqlExpr {
+    const entry = this.aggregate(agg);
+    const column = entry.pass.level === level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${level - 1}`, entry.column);
+    return aggregateRef(agg, column, this.dialect);
+  }
+
+  audienceFieldAt(path: readonly string[], field: string, level: number): SqlExpr {
+    const name = this.audienceField(path, field);
+    if (level === 0) return this.baseJoins.value(path, field);
+    return { sql: sql.id(`level:${level - 1}`, name), nullable: name !== this.keyColumn };
+  }
+
+  keyAt(level: number): Sql {
+    return level === 0
+      ? sql.id(this.audience.name, fieldOf(this.audience, this.audience.key!).column)
+      : sql.id(`level:${level - 1}`, this.keyColumn);
+  }
+
+  /**
+   * A customer-level leaf as a column of a materialised table (a plan's facts):
+   * its column name, and how to read it from a row of that table. Aggregates are
+   * stored raw and read with `aggregateRef`, exactly as the layers read them.
+   */
+  factColumn(leaf: LeafExpr): FactColumn {
+    switch (leaf.kind) {
+      case 'field': {
+        const name = this.audienceField(leaf.path, leaf.field);
+        return {
+          name,
+          level: 0,
+          select: (scope) => scope.leaf(leaf).sql,
+          read: (alias) => ({ sql: sql.id(alias, name), nullable: name !== this.keyColumn }),
+        };
+      }
+      case 'aggregate': {
+        const entry = this.aggregate(leaf);
+        return {
+          name: entry.column,
+          level: entry.pass.level,
+          select: (scope) =>
+            entry.pass.level === scope.level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${scope.level - 1}`, entry.column),
+          read: (alias) => aggregateRef(leaf, sql.id(alias, entry.column), this.dialect),
+        };
+      }
+      case 'membershipChange': {
+        const name = `${leaf.change}:${leaf.segment}`;
+        return {
+          name,
+          level: this.need(leaf),
+          select: (scope) => scope.leaf(leaf).sql,
+          read: (alias) => ({ sql: sql.id(alias, name), nullable: false }),
+        };
+      }
+      case 'metric':
+      case 'segment':
+      case 'rank':
+      case 'strategyOf': {
+        const column =
+          leaf.kind === 'metric'
+            ? this.metricColumn(leaf.name)
+            : leaf.kind === 'segment'
+              ? this.segmentColumn(leaf.name)
+              : leaf.kind === 'rank'
+                ? this.rankColumn(leaf)
+                : this.strategyColumn(leaf.which);
+        return {
+          name: column.name,
+          level: column.at + 1,
+          select: (scope) => scope.column(column.name).sql,
+          read: (alias) => ({ sql: sql.id(alias, column.name), nullable: this.columnNullable(column.name) }),
+        };
+      }
+      case 'offerProp':
+        throw new Error(`internal: offer.${leaf.name} is not a customer value`);
+    }
+  }
+
+  /**
+   * The whole query: passes and layers as CTEs, then the final SELECT at layer `level`
+   * (which must be at least `need()` of everything `final` writes).
+   */
+  build(level: number, final: (scope: LayerScope) => FinalSpec): any {
+    const ctes: { name: string; query: (creator: any) => any }[] = [];
+    let makeFinal: ((creator: any) => any) | undefined;
+    for (let layer = 0; layer <= level; layer++) {
+      const scope = new LayerScope(this, layer);
+      const passes = [...this.passes.values()].filter((p) => p.level === layer);
+      const isFinal = layer === level;
+      let selects: Sql[];
+      let spec: FinalSpec | undefined;
+      if (isFinal) {
+        spec = final(scope);
+        selects = [...spec.select];
+      } else {
+        selects = layer === 0 ? this.carriedFields() : [sql`${sql.id(`level:${layer - 1}`)}.*`];
+        for (const pass of passes) {
+          for (const column of pass.columnNames) selects.push(sql`${sql.id(pass.cteName, column)} as ${sql.id(column)}`);
+        }
+        for (const column of [...this.columns.values()].filter((c) => c.at === layer)) {
+          const compiled = column.define(scope);
+          column.nullable = compiled.nullable;
+          selects.push(sql`${compiled.sql} as ${sql.id(column.name)}`);
+        }
+      }
+      // Built only now: compiling the layer above may still have added joins to a pass.
+      for (const pass of passes) {
+        const query = pass.build();
+        ctes.push({ name: pass.cteName, query: () => query });
+      }
+      const from = layer === 0 ? { table: this.audience.sqlName, alias: this.audience.name } : { table: `level:${layer - 1}`, alias: `level:${layer - 1}` };
+      const baseJoins = layer === 0 ? this.baseJoins.joins : [];
+      const key = this.keyAt(layer);
+      const make = (creator: any) => {
+        let q: any = creator.selectFrom(sql`${sql.id(from.table)}`.as(from.alias));
+        for (const join of baseJoins) q = q.leftJoin(sql`${sql.id(join.table)}`.as(join.alias), (j: any) => j.on(join.on));
+        for (const pass of passes) {
+          q = q.leftJoin(sql`${sql.id(pass.cteName)}`.as(pass.cteName), (j: any) =>
+            j.on(sql`${sql.id(pass.cteName, 'key')} = ${key}`),
+          );
+        }
+        for (const join of spec?.joins ?? []) q = q.innerJoin(sql`${join.from}`.as(join.alias), (j: any) => j.on(join.on));
+        q = q.select(selects);
+        for (const where of spec?.where ?? []) q = q.where(where);
+        for (const order of spec?.orderBy ?? []) q = q.orderBy(order);
+        return q;
+      };
+      if (isFinal) makeFinal = make;
+      else ctes.push({ name: `level:${layer}`, query: make });
+    }
+    const db = this.dialect.db;
+    let creator: any = db;
+    for (const cte of ctes) creator = creator.with(cte.name, () => cte.query(db));
+    return makeFinal!(creator);
+  }
+
+  private carriedFields(): Sql[] {
+    const selects: Sql[] = [];
+    for (const [name, { path, field }] of this.audienceFields) {
+      selects.push(sql`${this.baseJoins.value(path, field).sql} as ${sql.id(name)}`);
+    }
+    return selects;
+  }
+}
+
+/** Resolves leaves at one layer of an `AudienceQuery`. */
+export class LayerScope implements ExprScope {
+  readonly dialect: Dialect;
+
+  constructor(
+    private readonly query: AudienceQuery,
+    readonly level: number,
+  ) {
+    this.dialect = query.dialect;
+  }
+
+  get key(): Sql {
+    return this.query.keyAt(this.level);
+  }
+
+  column(name: string): SqlExpr {
+    return this.query.columnAt(name, this.level);
+  }
+
+  leaf(expr: LeafExpr): SqlExpr {
+    const q = this.query;
+    switch (expr.kind) {
+      case 'field':
+        if (expr.scope !== 'audience') throw new Error(`internal: ${expr.scope} field outside its scope`);
+        return q.audienceFieldAt(expr.path, expr.field, this.level);
+      case 'aggregate':
+        return q.aggregateAt(expr, this.level);
+      case 'metric':
+        return this.column(q.metricColumn(expr.name).name);
+      case 'segment':
+        return this.column(q.segmentColumn(expr.name).name);
+      case 'rank':
+        return this.column(q.rankColumn(expr).name);
+      case 'strategyOf':
+        return this.column(q.strategyColumn(expr.which).name);
+      case 'membershipChange':
+        return membershipChangeSql(expr, this.column(q.segmentColumn(expr.segment).name).sql, this.key, this.dialect);
+      case 'offerProp':
+        throw new Error(`internal: offer.${expr.name} outside an offer`);
+    }
+  }
+}
+
+/**
+ * `entered(s)`: in `s` now and not at the plan's previous successful run;
+ * `left(s)`: the reverse. The runtime records each run's members of such segments
+ * in `seg_membership`; on a first run (no previous run id) nobody matches the
+ * history, so `entered` is everyone in `s` and `left` is nobody.
+ */
+export function membershipChangeSql(
+  expr: Extract<IrExpr, { kind: 'membershipChange' }>,
+  member: Sql,
+  key: Sql,
+  d: Dialect,
+): SqlExpr {
+  const history = sql`exists (select 1 from ${sql.id(MEMBERSHIP_TABLE)} as ${sql.id('history')} where ${sql.id('history', 'plan')} = ${planParam()} and ${sql.id('history', 'segment')} = ${d.param(expr.segment, 'text')} and ${sql.id('history', 'run_id')} = ${previousRunParam()} and ${sql.id('history', 'customer_key')} = cast(${key} as ${sql.raw(d.columnType('text'))}))`;
+  const body = expr.change === 'entered' ? sql`(${member} and not ${history})` : sql`(not ${member} and ${history})`;
+  return { sql: body, nullable: false };
+}
+
+const planParam = () => sql`${new RunParam('plan')}`;
+const previousRunParam = () => sql`${new RunParam('previousRunId')}`;
+
+/** Leaves inside an aggregate's where/field that live on the customer row, not the event. */
+function outerLeaves(agg: AggregateExpr): IrExpr[] {
+  const found: IrExpr[] = [];
+  walk(agg.where, (e) => {
+    if (RANK_KINDS.has(e.kind)) found.push(e);
+    return !RANK_KINDS.has(e.kind);
+  });
+  return found;
+}
+
+function audienceLeaves(agg: AggregateExpr): IrExpr[] {
+  const found: IrExpr[] = [];
+  walk(agg.where, (e) => {
+    if (e.kind === 'field' && e.scope === 'audience') found.push(e);
+    return true;
+  });
+  return found;
+}
+
+/** Visits an expression tree; `visit` returns false to skip a node's children. */
+export function walk(expr: IrExpr | undefined, visit: (e: IrExpr) => boolean): void {
+  if (!expr || !visit(expr)) return;
+  switch (expr.kind) {
+    case 'mapLookup':
+      return walk(expr.key, visit);
+    case 'aggregate':
+      return walk(expr.where, visit);
+    case 'not':
+    case 'neg':
+    case 'isMissing':
+      return walk(expr.arg, visit);
+    case 'and':
+    case 'or':
+    case 'call':
+      return expr.args.forEach((a) => walk(a, visit));
+    case 'compare':
+    case 'arith':
+      walk(expr.left, visit);
+      return walk(expr.right, visit);
+    case 'in':
+      walk(expr.needle, visit);
+      return walk(expr.haystack, visit);
+    case 'between':
+      walk(expr.subject, visit);
+      walk(expr.low, visit);
+      return walk(expr.high, visit);
+    case 'textMatch':
+      walk(expr.subject, visit);
+      return walk(expr.pattern, visit);
+    case 'inWindow':
+      return walk(expr.subject, visit);
+    case 'rank':
+      return walk(expr.arg, visit);
+    default:
+      return;
+  }
+}

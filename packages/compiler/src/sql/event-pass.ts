@@ -1,0 +1,315 @@
+/**
+ * One grouped pass over an event table: every aggregate a query needs from
+ * `orders` becomes a column of ONE `group by customer` subquery, with the
+ * window and `where` of each aggregate inside a conditional aggregate:
+ *
+ *   select "orders"."customer_id" as "key",
+ *          count(*) as "orders:count",
+ *          sum(case when <window> and <where> then "orders"."total" end) as "orders:sum_total"
+ *   from "orders" where <time> < <as-of> group by "orders"."customer_id"
+ *
+ * Links used in `where` become joins inside the pass; the event time comes
+ * through the table's `timeSource` (an order line's time is its order's).
+ * Events at or after the as-of time are filtered out once, in the WHERE.
+ *
+ * `first`/`last` of a field other than the event time need the value at the
+ * earliest/latest event, which a plain GROUP BY cannot pick on every engine:
+ * each becomes a small "pick" pass of its own (ties: the least value for
+ * `first`, the greatest for `last`).
+ */
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { CheckedWorkspace, IrExpr, TableDef } from '@seg/core';
+import type { Dialect, Sql } from '../dialect/dialect';
+import { RowJoins, fieldOf } from './row-joins';
+import { compileExpr, windowCondition, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
+
+export type AggregateExpr = Extract<IrExpr, { kind: 'aggregate' }>;
+
+/** A row the pass joins on the customer key to read customer-level values (a layer, or a plan's facts). */
+export interface OuterRow {
+  /** The table or CTE name. */
+  readonly source: string;
+  readonly alias: string;
+  /** Column of that row holding the audience key. */
+  readonly keyColumn: string;
+  /** Resolves customer-level leaves (metrics, segments, audience fields…) against `alias`. */
+  leaf(expr: LeafExpr): SqlExpr;
+}
+
+/** A family's catalogue row, for aggregates whose `where` reads `offer.x`. */
+export interface OfferRow {
+  readonly table: TableDef;
+  readonly alias: string;
+}
+
+interface PassColumn {
+  readonly name: string;
+  readonly select: Sql;
+}
+
+const AS_OF = { kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' } as const;
+
+/** The pass-level shape of an aggregate, used to share columns between identical aggregates. */
+function aggregateSignature(agg: AggregateExpr): string {
+  const fn = agg.fn === 'any' || agg.fn === 'none' ? 'count' : agg.fn;
+  return JSON.stringify([fn, agg.field ?? null, agg.window ?? null, agg.where ?? null]);
+}
+
+export class EventPass {
+  readonly joins: RowJoins;
+  private readonly columns = new Map<string, PassColumn>();
+  private readonly conditions: Sql[] = [];
+  private usesOuter = false;
+
+  readonly source: TableDef;
+  readonly cteName: string;
+  /** The audience layer this pass is joined into (0 unless `where` reads metrics or segments). */
+  readonly level: number;
+  readonly offer?: OfferRow;
+  private readonly outer?: OuterRow;
+  private readonly offerJoins?: RowJoins;
+  /** For pick passes: the single first/last aggregate this pass computes. */
+  private readonly pick?: AggregateExpr;
+  /** Column names taken across every pass of a query, so carried columns never clash. */
+  private readonly names: Set<string>;
+  private unconditional = false;
+
+  constructor(
+    ws: CheckedWorkspace,
+    private readonly dialect: Dialect,
+    options: {
+      source: TableDef;
+      cteName: string;
+      level: number;
+      names: Set<string>;
+      outer?: OuterRow;
+      offer?: OfferRow;
+      pick?: AggregateExpr;
+    },
+  ) {
+    this.source = options.source;
+    this.cteName = options.cteName;
+    this.level = options.level;
+    this.names = options.names;
+    this.outer = options.outer;
+    this.offer = options.offer;
+    this.pick = options.pick;
+    const inner = new Set<string>();
+    const pathToAudience = this.source.audiencePath ?? [];
+    for (let i = 1; i <= pathToAudience.length; i++) inner.add(pathToAudience.slice(0, i).join('.'));
+    const timePath = this.source.timeSource?.path ?? [];
+    for (let i = 1; i <= timePath.length; i++) inner.add(timePath.slice(0, i).join('.'));
+    this.joins = new RowJoins(ws, dialect, this.source, this.source.name, inner);
+    if (this.offer) this.offerJoins = new RowJoins(ws, dialect, this.offer.table, this.offer.alias);
+  }
+
+  /** Whether this pass computes exactly one picked first/last value. */
+  get isPick(): boolean {
+    return this.pick !== undefined;
+  }
+
+  /** The audience key of an event row: the link column at the end of the table's audience path. */
+  keySql(): Sql {
+    const path = this.source.audiencePath ?? [];
+    if (path.length === 0) throw new Error(`internal: ${this.source.name} does not lead to the audience`);
+    return this.joins.column(path.slice(0, -1), path[path.length - 1]!);
+  }
+
+  /** The event time in the engine representation, or undefined for a timeless table. */
+  timeSql(): Sql | undefined {
+    const ts = this.source.timeSource;
+    return ts ? this.joins.value(ts.path, ts.field).sql : undefined;
+  }
+
+  private scope(): ExprScope {
+    return {
+      dialect: this.dialect,
+      leaf: (expr) => {
+        if (expr.kind === 'field' && expr.scope === 'event') return this.joins.value(expr.path, expr.field);
+        if (expr.kind === 'field' && expr.scope === 'offer') {
+          if (!this.offerJoins) throw new Error('internal: `offer.` outside an offer family');
+          return this.offerJoins.value(expr.path, expr.field);
+        }
+        if (expr.kind === 'field' && expr.scope === 'audience' && !this.outer) {
+          // Reach the customer row through the event's own links.
+          return this.joins.value([...(this.source.audiencePath ?? []), ...expr.path], expr.field);
+        }
+        if (!this.outer) throw new Error(`internal: ${expr.kind} inside an aggregate needs the customer row`);
+        this.usesOuter = true;
+        return this.outer.leaf(expr);
+      },
+    };
+  }
+
+  /** The condition under which an event counts for `agg` (window and where), or undefined for all events. */
+  private condition(agg: AggregateExpr): Sql | undefined {
+    const parts: Sql[] = [];
+    if (agg.window && (agg.window.start || agg.window.end)) {
+      const t = this.timeSql();
+      if (!t) throw new Error(`internal: window over ${this.source.name}, which has no time`);
+      parts.push(windowCondition(t, agg.window, this.dialect, false));
+    }
+    if (agg.where) {
+      const where = compileExpr(agg.where, this.scope());
+      parts.push(where.sql);
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql.raw(' and '))})`;
+  }
+
+  private value(agg: AggregateExpr): Sql {
+    if (!agg.field) throw new Error(`internal: ${agg.fn} needs a field`);
+    return this.joins.value(agg.field.path, agg.field.field).sql;
+  }
+
+  /** Whether `first`/`last` of this aggregate is simply the earliest/latest event time. */
+  static picksEventTime(source: TableDef, agg: AggregateExpr): boolean {
+    const ts = source.timeSource;
+    return (
+      !!ts && !!agg.field && agg.field.field === ts.field && JSON.stringify(agg.field.path) === JSON.stringify(ts.path)
+    );
+  }
+
+  /** Adds an aggregate (or finds the identical one already there) and returns its column name. */
+  add(agg: AggregateExpr): string {
+    const signature = aggregateSignature(agg);
+    const existing = this.columns.get(signature);
+    if (existing) return existing.name;
+    const name = this.uniqueName(agg);
+    const cond = this.condition(agg);
+    if (cond) this.conditions.push(cond);
+    else this.unconditional = true;
+    const when = (value: Sql) => (cond ? sql`case when ${cond} then ${value} end` : value);
+    let select: Sql;
+    switch (agg.fn) {
+      case 'count':
+      case 'any':
+      case 'none':
+        select = cond ? sql`count(case when ${cond} then 1 end)` : sql`count(*)`;
+        break;
+      case 'sum':
+      case 'avg':
+      case 'min':
+      case 'max':
+        select = sql`${sql.raw(agg.fn)}(${when(this.value(agg))})`;
+        break;
+      case 'distinct':
+        select = sql`count(distinct ${when(this.value(agg))})`;
+        break;
+      case 'first':
+      case 'last': {
+        if (this.pick) {
+          select = sql`${sql.raw(agg.fn === 'first' ? 'min' : 'max')}(${sql.id('picked', 'value')})`;
+          break;
+        }
+        if (!EventPass.picksEventTime(this.source, agg)) throw new Error('internal: first/last of a field needs a pick pass');
+        select = sql`${sql.raw(agg.fn === 'first' ? 'min' : 'max')}(${when(this.timeSql()!)})`;
+        break;
+      }
+    }
+    this.columns.set(signature, { name, select });
+    return name;
+  }
+
+  private uniqueName(agg: AggregateExpr): string {
+    const base = `${this.source.name}:${agg.fn === 'any' || agg.fn === 'none' ? 'count' : agg.fn}${agg.field ? `_${[...agg.field.path, agg.field.field].join('_')}` : ''}`;
+    const stem = this.offer ? `${base}@offer` : base;
+    let name = stem;
+    for (let n = 2; this.names.has(name); n++) name = `${stem}_${n}`;
+    this.names.add(name);
+    return name;
+  }
+
+  get columnNames(): string[] {
+    return [...this.columns.values()].map((c) => c.name);
+  }
+
+  /** Events before the as-of time (every pass), plus the outer row join when `where` read it. */
+  build(): SelectQueryBuilder<any, any, any> {
+    const db = this.dialect.db;
+    const key = this.keySql();
+    const t = this.timeSql();
+    const offerKey = this.offer ? sql.id(this.offer.alias, fieldOf(this.offer.table, this.offer.table.key!).column) : undefined;
+    if (this.pick) return this.buildPick(key, t!, offerKey);
+
+    let q = db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
+    q = this.applyJoins(q, key, offerKey);
+    const selects: Sql[] = [sql`${key} as ${sql.id('key')}`];
+    if (offerKey) selects.push(sql`${offerKey} as ${sql.id('offer_key')}`);
+    for (const column of this.columns.values()) selects.push(sql`${column.select} as ${sql.id(column.name)}`);
+    q = q.select(selects.map((s) => s as any));
+    if (t) q = q.where(sql<boolean>`${t} < ${this.dialect.timeParam(AS_OF)}`);
+    q = q.groupBy(offerKey ? [key, offerKey] : [key]);
+    return q;
+  }
+
+  private applyJoins(q: SelectQueryBuilder<any, any, any>, key: Sql, offerKey: Sql | undefined): SelectQueryBuilder<any, any, any> {
+    // Joins are known only once every aggregate has been compiled: read them now.
+    for (const join of this.joins.joins) {
+      const from = sql`${sql.id(join.table)}`.as(join.alias);
+      q = join.inner ? q.innerJoin(from, (j: any) => j.on(join.on)) : q.leftJoin(from, (j: any) => j.on(join.on));
+    }
+    if (this.outer && (this.usesOuter || this.offer)) {
+      const from = sql`${sql.id(this.outer.source)}`.as(this.outer.alias);
+      q = q.innerJoin(from, (j: any) => j.on(sql`${sql.id(this.outer!.alias, this.outer!.keyColumn)} = ${key}`));
+    }
+    if (this.offer && offerKey) {
+      // Only pairs (event, catalogue row) that some aggregate counts: the OR of their conditions.
+      const on = this.conditions.length > 0 && !this.unconditional ? sql`(${sql.join(this.conditions, sql.raw(' or '))})` : this.dialect.bool(true);
+      q = q.innerJoin(sql`${sql.id(this.offer.table.sqlName)}`.as(this.offer.alias), (j: any) => j.on(on));
+      for (const join of this.offerJoins?.joins ?? []) {
+        const from = sql`${sql.id(join.table)}`.as(join.alias);
+        q = q.leftJoin(from, (j: any) => j.on(join.on));
+      }
+    }
+    return q;
+  }
+
+  /** `first`/`last` of a field: the events at the earliest/latest time, then the least/greatest value. */
+  private buildPick(key: Sql, t: Sql, offerKey: Sql | undefined): SelectQueryBuilder<any, any, any> {
+    const agg = this.pick!;
+    const db = this.dialect.db;
+    const cond = this.condition(agg);
+    const value = this.value(agg);
+    const partition = offerKey ? sql`${key}, ${offerKey}` : key;
+    let inner = db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
+    inner = this.applyJoins(inner, key, offerKey);
+    const innerSelects: Sql[] = [sql`${key} as ${sql.id('key')}`];
+    if (offerKey) innerSelects.push(sql`${offerKey} as ${sql.id('offer_key')}`);
+    innerSelects.push(
+      sql`${value} as ${sql.id('value')}`,
+      sql`${t} as ${sql.id('at')}`,
+      sql`${sql.raw(agg.fn === 'first' ? 'min' : 'max')}(${t}) over (partition by ${partition}) as ${sql.id('chosen_at')}`,
+    );
+    inner = inner.select(innerSelects.map((s) => s as any)).where(sql<boolean>`${t} < ${this.dialect.timeParam(AS_OF)}`);
+    if (cond) inner = inner.where(cond as any);
+    const [column] = [...this.columns.values()];
+    const outerSelects: Sql[] = [sql`${sql.id('picked', 'key')} as ${sql.id('key')}`];
+    if (offerKey) outerSelects.push(sql`${sql.id('picked', 'offer_key')} as ${sql.id('offer_key')}`);
+    outerSelects.push(sql`${column!.select} as ${sql.id(column!.name)}`);
+    return db
+      .selectFrom(inner.as('picked'))
+      .select(outerSelects.map((s) => s as any))
+      .where(sql<boolean>`${sql.id('picked', 'at')} = ${sql.id('picked', 'chosen_at')}`)
+      .groupBy(offerKey ? [sql.id('picked', 'key'), sql.id('picked', 'offer_key')] : [sql.id('picked', 'key')]);
+  }
+}
+
+/** How a query reads an aggregate's pass column: counts and sums over no events are 0, any/none compare the count. */
+export function aggregateRef(agg: AggregateExpr, column: Sql, d: Dialect): SqlExpr {
+  switch (agg.fn) {
+    case 'count':
+    case 'sum':
+    case 'distinct':
+      return { sql: sql`coalesce(${column}, 0)`, nullable: false };
+    case 'any':
+      // NULL (no events at all) is false wherever a condition is read; kept nullable so a
+      // WHERE on it lets the engine turn the LEFT JOIN of the pass into an inner join.
+      return { sql: sql`(${column} > 0)`, nullable: true };
+    case 'none':
+      return { sql: sql`(coalesce(${column}, 0) = 0)`, nullable: false };
+    default:
+      void d;
+      return { sql: column, nullable: true };
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * One IR expression → one SQL expression. Leaves (fields, aggregates, metrics,
+ * segments, ranks, offer and strategy references) are resolved by the caller's
+ * scope, because where they live depends on the query (a pass over events, a
+ * layer over the audience, the facts table of a plan run). Everything else is
+ * the same everywhere and is written here once.
+ *
+ * Missing values: SQL NULL. Comparisons with NULL are NULL, which WHERE and
+ * CASE WHEN treat as false — the language's rule. Only `not` needs care:
+ * `NOT coalesce(c, false)`, so that not(false-because-missing) is true.
+ * Each compiled expression says whether it can be NULL, so the SQL only
+ * carries a coalesce where one is needed.
+ */
+import { sql } from 'kysely';
+import type { IrExpr, ScalarType, TimeWindow } from '@seg/core';
+import type { Dialect, Sql } from '../dialect/dialect';
+import { requireCapability } from '../dialect/dialect';
+
+export interface SqlExpr {
+  readonly sql: Sql;
+  /** False when the value can never be missing (counts, literals, coalesced conditions). */
+  readonly nullable: boolean;
+}
+
+export type LeafExpr = Extract<
+  IrExpr,
+  { kind: 'field' | 'aggregate' | 'metric' | 'segment' | 'rank' | 'strategyOf' | 'offerProp' | 'membershipChange' }
+>;
+
+export interface ExprScope {
+  readonly dialect: Dialect;
+  leaf(expr: LeafExpr): SqlExpr;
+}
+
+const nonNull = (s: Sql): SqlExpr => ({ sql: s, nullable: false });
+
+/** Compiles an expression in a scope. */
+export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
+  const d = scope.dialect;
+  const sub = (e: IrExpr) => compileExpr(e, scope);
+  switch (expr.kind) {
+    case 'literal':
+      if (expr.value === null) return { sql: d.param(null, expr.type), nullable: true };
+      if (expr.type === 'date' || expr.type === 'timestamp') {
+        return nonNull(d.timeParam({ kind: 'fixed', value: String(expr.value), date: expr.type === 'date' }));
+      }
+      return nonNull(d.param(expr.value, expr.type));
+    case 'time':
+      return nonNull(d.timeParam(expr.point));
+    case 'outcome':
+      return nonNull(d.param(expr.name, 'text'));
+    case 'list':
+    case 'mapLookup':
+      throw new Error(`internal: a ${expr.kind} can only be the right side of \`in\``);
+    case 'field':
+    case 'aggregate':
+    case 'metric':
+    case 'segment':
+    case 'rank':
+    case 'strategyOf':
+    case 'offerProp':
+    case 'membershipChange':
+      return scope.leaf(expr);
+    case 'not': {
+      const arg = sub(expr.arg);
+      return nonNull(sql`(not ${asCondition(arg, d)})`);
+    }
+    case 'and':
+    case 'or': {
+      if (expr.args.length === 0) return nonNull(d.bool(expr.kind === 'and'));
+      const args = expr.args.map(sub);
+      if (args.length === 1) return args[0]!;
+      const op = sql.raw(expr.kind === 'and' ? ' and ' : ' or ');
+      return { sql: sql`(${sql.join(args.map((a) => a.sql), op)})`, nullable: args.some((a) => a.nullable) };
+    }
+    case 'compare': {
+      const left = sub(expr.left);
+      const right = sub(expr.right);
+      const op = expr.op === '!=' ? '<>' : expr.op;
+      return { sql: sql`(${left.sql} ${sql.raw(op)} ${right.sql})`, nullable: left.nullable || right.nullable };
+    }
+    case 'arith': {
+      const left = sub(expr.left);
+      const right = sub(expr.right);
+      if (expr.op === '/') return { sql: d.divide(left.sql, right.sql), nullable: true };
+      return { sql: sql`(${left.sql} ${sql.raw(expr.op)} ${right.sql})`, nullable: left.nullable || right.nullable };
+    }
+    case 'neg': {
+      const arg = sub(expr.arg);
+      return { sql: sql`(- ${arg.sql})`, nullable: arg.nullable };
+    }
+    case 'in':
+      return compileIn(expr, scope);
+    case 'between': {
+      const subject = sub(expr.subject);
+      const low = sub(expr.low);
+      const high = sub(expr.high);
+      const op = sql.raw(expr.negated ? 'not between' : 'between');
+      return {
+        sql: sql`(${subject.sql} ${op} ${low.sql} and ${high.sql})`,
+        nullable: subject.nullable || low.nullable || high.nullable,
+      };
+    }
+    case 'isMissing': {
+      const arg = sub(expr.arg);
+      if (!arg.nullable) return nonNull(d.bool(expr.negated));
+      return nonNull(sql`(${arg.sql} ${sql.raw(expr.negated ? 'is not null' : 'is null')})`);
+    }
+    case 'textMatch': {
+      const subject = sub(expr.subject);
+      const pattern = sub(expr.pattern);
+      const nullable = subject.nullable || pattern.nullable;
+      if (expr.op === 'contains') return { sql: d.contains(subject.sql, pattern.sql), nullable };
+      // Literal prefix test: no LIKE, so `%` and `_` in the pattern are ordinary characters.
+      return { sql: sql`(substr(${subject.sql}, 1, length(${pattern.sql})) = ${pattern.sql})`, nullable };
+    }
+    case 'call':
+      return compileCall(expr, scope);
+    case 'inWindow': {
+      const subject = sub(expr.subject);
+      return { sql: windowCondition(subject.sql, expr.window, d, true), nullable: subject.nullable };
+    }
+  }
+}
+
+/** A condition that must be two-valued (true/false, never missing). */
+export function asCondition(expr: SqlExpr, d: Dialect): Sql {
+  return expr.nullable ? sql`coalesce(${expr.sql}, ${d.bool(false)})` : expr.sql;
+}
+
+/**
+ * `start <= t < end`, with the end clipped to the as-of time. `clipToAsOf` is false
+ * inside event passes, whose rows are already limited to events before as-of.
+ */
+export function windowCondition(t: Sql, window: TimeWindow, d: Dialect, clipToAsOf: boolean): Sql {
+  const parts: Sql[] = [];
+  if (window.start) parts.push(sql`${t} >= ${d.timeParam(window.start)}`);
+  if (window.end) parts.push(sql`${t} < ${d.timeParam(window.end)}`);
+  // Relative ends at or before the as-of time need no clip; fixed or future ones do.
+  const endIsPast = window.end?.kind === 'relative' && window.end.amount >= 0;
+  if (clipToAsOf && !endIsPast) parts.push(sql`${t} < ${d.timeParam({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' })}`);
+  if (parts.length === 0) return d.bool(true);
+  return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql.raw(' and '))})`;
+}
+
+function paramList(items: readonly (string | number | boolean)[], type: ScalarType, d: Dialect): Sql {
+  return sql.join(items.map((item) => d.param(item, type)));
+}
+
+function compileIn(expr: Extract<IrExpr, { kind: 'in' }>, scope: ExprScope): SqlExpr {
+  const d = scope.dialect;
+  const needle = compileExpr(expr.needle, scope);
+  const hay = expr.haystack;
+  // Missing needle: in nothing and not-in nothing. `x not in (…)` is NULL for a NULL x already.
+  const member = (items: readonly (string | number | boolean)[], itemType: ScalarType): Sql => {
+    if (items.length === 0) return expr.negated ? sql`(${needle.sql} is not null)` : d.bool(false);
+    return sql`(${needle.sql} ${sql.raw(expr.negated ? 'not in' : 'in')} (${paramList(items, itemType, d)}))`;
+  };
+  if (hay.kind === 'list') return { sql: member(hay.items, hay.itemType), nullable: needle.nullable };
+  if (hay.kind === 'mapLookup') {
+    // The map is inlined as a CASE over its keys; a key that is not in the map gives the empty list.
+    const key = compileExpr(hay.key, scope);
+    const keyType: ScalarType = typeof hay.entries[0]?.key === 'number' ? 'number' : 'text';
+    const branches = hay.entries.map(
+      (entry) => sql`when ${d.param(entry.key, keyType)} then ${member(entry.values, hay.itemType)}`,
+    );
+    const otherwise = expr.negated ? sql`(${needle.sql} is not null)` : d.bool(false);
+    if (branches.length === 0) return nonNull(otherwise);
+    return { sql: sql`(case ${key.sql} ${sql.join(branches, sql.raw(' '))} else ${otherwise} end)`, nullable: true };
+  }
+  throw new Error(`internal: \`in\` needs a list, got ${hay.kind}`);
+}
+
+function compileCall(expr: Extract<IrExpr, { kind: 'call' }>, scope: ExprScope): SqlExpr {
+  const d = scope.dialect;
+  const args = expr.args.map((a) => compileExpr(a, scope));
+  const anyNullable = args.some((a) => a.nullable);
+  const sqls = args.map((a) => a.sql);
+  switch (expr.fn) {
+    case 'min':
+    case 'max': {
+      const body = expr.fn === 'min' ? d.least(sqls) : d.greatest(sqls);
+      // A missing argument makes the result missing, on every engine.
+      if (!anyNullable || d.leastPropagatesNull) return { sql: body, nullable: anyNullable };
+      const test = sql.join(
+        args.filter((a) => a.nullable).map((a) => sql`${a.sql} is null`),
+        sql.raw(' or '),
+      );
+      return { sql: sql`(case when ${test} then null else ${body} end)`, nullable: true };
+    }
+    case 'round':
+      return { sql: d.round(sqls[0]!, sqls[1]), nullable: anyNullable };
+    case 'abs':
+      return { sql: sql`abs(${sqls[0]!})`, nullable: anyNullable };
+    case 'coalesce':
+      return { sql: sql`coalesce(${sql.join(sqls)})`, nullable: args.every((a) => a.nullable) };
+    case 'days_since': {
+      requireCapability(d, 'mathFunctions', 'days_since');
+      const asOf = d.epochSeconds(d.timeParam({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' }));
+      return { sql: sql`floor((${asOf} - ${d.epochSeconds(sqls[0]!)}) / 86400.0)`, nullable: anyNullable };
+    }
+    case 'distance_km': {
+      requireCapability(d, 'mathFunctions', 'distance_km');
+      const [lat1, lon1, lat2, lon2] = sqls as [Sql, Sql, Sql, Sql];
+      // Haversine on a sphere of radius 6,371 km.
+      const h = sql`power(sin(radians(${lat2} - ${lat1}) / 2), 2) + cos(radians(${lat1})) * cos(radians(${lat2})) * power(sin(radians(${lon2} - ${lon1}) / 2), 2)`;
+      return { sql: sql`(2 * 6371 * asin(sqrt(${h})))`, nullable: anyNullable };
+    }
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The checker's entry point: parse every file, gather declarations into one
+ * namespace, build the data model, then check and lower every declaration into
+ * the IR (`CheckedWorkspace`), which is returned only when there are no errors.
+ *
+ * Passes, each linear in the size of the workspace:
+ *   parse → declarations (namespace, duplicates) → data model → strategy outcomes
+ *   → dependency order of constants/metrics/segments (cycles) → lower them in that
+ *   order → strategies → offers → plans → tests.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic';
+import type {
+  CheckedWorkspace,
+  ConstDef,
+  DataModel,
+  MetricDef,
+  OfferDef,
+  PlanDef,
+  ScalarType,
+  SegmentDef,
+  StrategyDef,
+} from '../model/ir';
+import type { SourceFile } from '../syntax/ast';
+import { parseFile } from '../syntax/parse';
+import { comparePaths, sourceHash } from '../workspace/source-hash';
+import { CheckContext, type DeclEntry, typeOf, typePhrase, VALUE_KINDS } from './check-context';
+import { collectDeclarations } from './declarations';
+import { buildDataModel } from './data-model';
+import { orderValueDeclarations } from './dependency-order';
+import { ExprLowerer } from './lower-expr';
+import { lowerConstDecl, lowerListDecl, lowerMapDecl } from './lower-values';
+import { checkOffer } from './offer-checker';
+import { checkPlan } from './plan-checker';
+import { checkStrategy, collectOutcomes } from './strategy-checker';
+import type { SymbolIndex } from './symbol-index';
+import { checkTests } from './test-checker';
+
+export type { SymbolIndex, SymbolDeclaration, SymbolReference, SymbolKind } from './symbol-index';
+export { symbolAt, declarationsOf, referencesTo } from './symbol-index';
+
+export interface WorkspaceInput {
+  /** File path (relative to the workspace root, `/`-separated) → text. */
+  readonly files: Readonly<Record<string, string>>;
+  readonly config?: { readonly name?: string; readonly timezone?: string };
+}
+
+export interface CheckResult {
+  /** Parsed files, in path order. */
+  readonly files: SourceFile[];
+  /** Syntax and checker diagnostics, by file (path order) then position. */
+  readonly diagnostics: Diagnostic[];
+  /** The checked model; present if and only if there are no errors. */
+  readonly workspace?: CheckedWorkspace;
+  readonly symbols: SymbolIndex;
+}
+
+/**
+ * Checks a whole workspace. Never throws on bad input: every problem is a diagnostic.
+ *
+ * @example
+ * const { diagnostics, workspace } = checkWorkspace({ files: { 'model.seg': text } });
+ */
+export function checkWorkspace(input: WorkspaceInput): CheckResult {
+  const paths = Object.keys(input.files).sort(comparePaths);
+  const files: SourceFile[] = [];
+  const syntax: Diagnostic[] = [];
+  const texts = new Map<string, string>();
+  for (const path of paths) {
+    const text = input.files[path]!;
+    texts.set(path, text);
+    const parsed = parseFile(path, text);
+    files.push(parsed.file);
+    syntax.push(...parsed.diagnostics);
+  }
+
+  const timezone = input.config?.timezone ?? 'UTC';
+  const ctx = new CheckContext(timezone, texts);
+  const collected = collectDeclarations(ctx, files);
+  const familySources = new Set<string>();
+  for (const entry of collected.ordered) if (entry.kind === 'offerFamily') familySources.add(entry.node.source.text);
+  buildDataModel(ctx, collected, familySources);
+  warnShadowedFields(ctx, collected.ordered);
+  collectOutcomes(ctx, collected.ordered);
+
+  const lowerer = new ExprLowerer(ctx);
+  const { order, cyclic } = orderValueDeclarations(ctx, lowerer.resolver, collected.ordered);
+  for (const name of cyclic) if (ctx.decls.get(name)?.kind === 'metric') ctx.metricTypes.set(name, 'unknown');
+
+  const consts: Record<string, ConstDef> = {};
+  const metrics: Record<string, MetricDef> = {};
+  const segments: Record<string, SegmentDef> = {};
+  const evaluationOrder: { kind: 'metric' | 'segment'; name: string }[] = [];
+  for (const entry of order) {
+    const isCyclic = cyclic.has(entry.name);
+    const declared = declaredParts(entry);
+    switch (entry.kind) {
+      case 'const':
+      case 'list': {
+        const value = entry.kind === 'const' ? lowerConstDecl(lowerer, entry.node, entry.file) : lowerListDecl(lowerer, entry.node, entry.file);
+        if (value && !isCyclic) {
+          ctx.constValues.set(entry.name, value);
+          consts[entry.name] = { ...declared, value };
+        }
+        break;
+      }
+      case 'map': {
+        const map = lowerMapDecl(lowerer, entry.node, entry.file);
+        if (map && !isCyclic) ctx.mapValues.set(entry.name, map);
+        break;
+      }
+      case 'metric': {
+        const expr = lowerer.lower(entry.node.value, { file: entry.file });
+        const type = typeOf(expr);
+        if (type === 'list' || type === 'outcome' || type === 'duration') {
+          ctx.report('SEG2013', entry.file, entry.node.value.span, `A metric is one value per customer, but this is ${typePhrase(type)}.`);
+        }
+        if (isCyclic) break;
+        const scalar = type === 'list' || type === 'outcome' || type === 'duration' ? 'unknown' : type;
+        ctx.metricTypes.set(entry.name, scalar);
+        metrics[entry.name] = { ...declared, type: scalar as ScalarType, expr };
+        evaluationOrder.push({ kind: 'metric', name: entry.name });
+        break;
+      }
+      case 'segment': {
+        const condition = lowerer.condition(entry.node.condition, { file: entry.file }, 'A segment');
+        if (isCyclic) break;
+        segments[entry.name] = { ...declared, condition };
+        evaluationOrder.push({ kind: 'segment', name: entry.name });
+        break;
+      }
+    }
+  }
+
+  const strategies: Record<string, StrategyDef> = {};
+  for (const entry of collected.ordered) {
+    if (entry.kind === 'strategy') strategies[entry.name] = checkStrategy(lowerer, entry.node, entry.file);
+  }
+  const offers = new Map<string, OfferDef>();
+  for (const entry of collected.ordered) {
+    if (entry.kind === 'offer' || entry.kind === 'offerFamily') offers.set(entry.name, checkOffer(lowerer, entry.node, entry.file));
+  }
+  const plans = new Map<string, PlanDef>();
+  for (const entry of collected.ordered) {
+    if (entry.kind === 'plan') plans.set(entry.name, checkPlan(lowerer, entry.node, entry.file, offers));
+  }
+  const tests = checkTests(lowerer, collected.tests, plans);
+
+  const diagnostics = sortDiagnostics([...syntax, ...ctx.diagnostics], paths);
+  const symbols = ctx.symbols.build();
+  if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics, symbols };
+
+  const model: DataModel = { audience: ctx.audience, tables: Object.fromEntries(ctx.tables) };
+  const workspace: CheckedWorkspace = {
+    model,
+    consts,
+    metrics,
+    segments,
+    strategies,
+    offers: Object.fromEntries(offers),
+    plans: Object.fromEntries(plans),
+    tests,
+    evaluationOrder,
+    timezone,
+    sourceHash: sourceHash(input.files),
+  };
+  return { files, diagnostics, workspace, symbols };
+}
+
+function declaredParts(entry: DeclEntry): { name: string; label?: string; doc?: string; origin: { file: string; span: { start: number; end: number } } } {
+  const node = entry.node;
+  return {
+    name: entry.name,
+    ...(node.label ? { label: node.label.value } : {}),
+    ...(node.doc ? { doc: node.doc } : {}),
+    origin: { file: entry.file, span: node.name.span },
+  };
+}
+
+/** A metric, segment or constant named like an audience field hides that field everywhere: say so once, at the declaration. */
+function warnShadowedFields(ctx: CheckContext, entries: readonly DeclEntry[]): void {
+  const audience = ctx.audienceTable();
+  if (!audience) return;
+  for (const entry of entries) {
+    if (!VALUE_KINDS.has(entry.kind) || !audience.fields[entry.name]) continue;
+    ctx.report(
+      'SEG1005',
+      entry.file,
+      entry.node.name.span,
+      `${entry.kind === 'const' ? 'Constant' : entry.kind.charAt(0).toUpperCase() + entry.kind.slice(1)} \`${entry.name}\` hides the field \`${entry.name}\` of \`${audience.name}\`; write \`${audience.name}.${entry.name}\` for the field.`,
+    );
+  }
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[], paths: readonly string[]): Diagnostic[] {
+  const rank = new Map(paths.map((path, index) => [path, index]));
+  return diagnostics
+    .map((diagnostic, index) => ({ diagnostic, index }))
+    .sort(
+      (a, b) =>
+        (rank.get(a.diagnostic.file) ?? paths.length) - (rank.get(b.diagnostic.file) ?? paths.length) ||
+        a.diagnostic.span.start - b.diagnostic.span.start ||
+        a.index - b.index,
+    )
+    .map(({ diagnostic }) => diagnostic);
+}

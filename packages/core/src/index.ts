@@ -1,0 +1,15 @@
+/**
+ * @seg/core — the pure language core: text → tokens → syntax tree → checked model.
+ * No I/O: callers hand it file contents and get back diagnostics and a model.
+ */
+export * from './text/span';
+export * from './text/line-index';
+export * from './diagnostics/diagnostic';
+export * from './diagnostics/codes';
+export type * from './syntax/ast';
+export { AGGREGATE_FNS } from './syntax/ast';
+export type * from './model/ir';
+export * from './syntax/parse';
+export * from './format/format';
+export * from './check/check-workspace';
+export * from './model/time-points';

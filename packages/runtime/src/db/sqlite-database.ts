@@ -1,0 +1,101 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { SegUserError } from '../errors';
+import type { Database, Row } from './database';
+import { Mutex } from './mutex';
+import { fromSqlite, toSqliteParam } from './normalise-value';
+import { type Connection, ScopedDatabase } from './scoped-database';
+
+/** Enough for a compiled program's statements without holding memory forever. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Opens a sqlite database file (created if missing) or `:memory:`.
+ * Placeholders are `?`.
+ */
+export async function openSqlite(path: string): Promise<Database> {
+  let db: BetterSqlite3.Database;
+  try {
+    db = new BetterSqlite3(path);
+  } catch (error) {
+    throw new SegUserError(`Cannot open sqlite database "${path}": ${(error as Error).message}`, { cause: error });
+  }
+  if (path !== ':memory:' && path !== '') {
+    // WAL lets readers proceed while a transaction writes, and is much faster for many small writes.
+    db.pragma('journal_mode = WAL');
+  }
+  // Enforce REFERENCES as postgres and DuckDB do; sqlite defaults to ignoring them.
+  db.pragma('foreign_keys = ON');
+  return new SqliteDatabase(db);
+}
+
+class SqliteDatabase extends ScopedDatabase {
+  readonly dialect = 'sqlite' as const;
+  protected readonly supportsSavepoints = true;
+  // Take the write lock up front: upgrading a read transaction later can fail with SQLITE_BUSY.
+  protected override readonly beginSql = 'BEGIN IMMEDIATE';
+
+  readonly #db: BetterSqlite3.Database;
+  // better-sqlite3 is synchronous, but an async transaction yields between statements; the
+  // mutex keeps other callers from slipping their statements into it.
+  readonly #mutex = new Mutex();
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #connection: Connection;
+
+  constructor(db: BetterSqlite3.Database) {
+    super();
+    this.#db = db;
+    this.#connection = {
+      query: async (sql, params) => this.#query(sql, params),
+      exec: async (sql) => {
+        this.#db.exec(sql);
+      },
+    };
+  }
+
+  protected withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    return this.#mutex.run(() => fn(this.#connection));
+  }
+
+  protected dispose(): Promise<void> {
+    return this.#mutex.run(async () => {
+      this.#statements.clear();
+      this.#db.close();
+    });
+  }
+
+  #query(sql: string, params: readonly unknown[]): Row[] {
+    const statement = this.#prepare(sql);
+    const args = params.map(toSqliteParam);
+    if (!statement.reader) {
+      statement.run(...args);
+      return [];
+    }
+    const rows = statement.all(...args) as Row[];
+    // Asked per call, not cached: a schema change can alter what `SELECT *` returns.
+    const columns = statement.columns();
+    for (const row of rows) {
+      for (const column of columns) {
+        row[column.name] = fromSqlite(row[column.name], column.type);
+      }
+    }
+    return rows;
+  }
+
+  #prepare(sql: string): BetterSqlite3.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement) {
+      // Re-insert so the Map's order tracks recency (LRU eviction below).
+      this.#statements.delete(sql);
+    } else {
+      statement = this.#db.prepare(sql);
+      // Integers come back as bigint so values beyond 2^53 are not rounded; fromSqlite narrows them.
+      if (statement.reader) statement.safeIntegers(true);
+    }
+    this.#statements.set(sql, statement);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+      const oldest = this.#statements.keys().next().value;
+      if (oldest !== undefined) this.#statements.delete(oldest);
+    }
+    return statement;
+  }
+}
