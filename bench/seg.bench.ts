@@ -12,7 +12,6 @@
  * SEG_BENCH_CUSTOMERS (default 200000), SEG_BENCH_SEED (42), SEG_BENCH_LINES (10000).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
@@ -20,8 +19,9 @@ import { connect } from '../packages/runtime/src/db/connect';
 import { ensureBenchDatabase, type BenchDatabase } from './support/bench-database';
 import { writeLargeWorkspace, type GeneratedWorkspace } from './support/generate-workspace';
 import { REFERENCE_QUERIES, bindNamed, referenceParameters } from './support/reference-queries';
-import { machine, median, table, writeJson } from './support/report';
+import { machine, median, table, writeJson, writeText } from './support/report';
 import { loadCompiledCounts, type CompiledCounts } from './support/compiled-counts';
+import { prepareCli, type CliStatus } from './support/cli-build';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CUSTOMERS = Number(process.env.SEG_BENCH_CUSTOMERS ?? 200_000);
@@ -29,9 +29,9 @@ const SEED = Number(process.env.SEG_BENCH_SEED ?? 42);
 const LINES = Number(process.env.SEG_BENCH_LINES ?? 10_000);
 const AS_OF = '2026-11-22';
 const RETAIL_DIR = join(ROOT, 'examples/retail');
-const CLI = join(ROOT, 'packages/cli/dist/seg.js');
 const WORKSPACE_DIR = join(ROOT, '.bench/workspace-10k');
 const RESULTS = join(ROOT, '.bench/results.json');
+const SQL_DIR = join(ROOT, '.bench/sql');
 const TARGETS = { ratio: 1.5, checkMs: 1000, compileMs: 2000 };
 const QUERY_RUNS = { iterations: 5, warmupIterations: 1, time: 0, warmupTime: 0 };
 const PROCESS_RUNS = { iterations: 5, warmupIterations: 1, time: 0, warmupTime: 0 };
@@ -44,13 +44,24 @@ interface Prepared {
 
 // Decided at collection time, so unavailable parts show as skipped rather than failing.
 const compiler: CompiledCounts = await loadCompiledCounts(RETAIL_DIR);
-const cliReady = existsSync(CLI) && readFileSync(CLI, 'utf8').length > 2000;
+const compiled = new Map<string, Prepared>();
+const compileErrors = new Map<string, string>();
+if (compiler.ready) {
+  for (const { segment } of REFERENCE_QUERIES) {
+    try {
+      compiled.set(segment, compiler.prepare(segment, new Date(`${AS_OF}T00:00:00Z`)));
+    } catch (error) {
+      compileErrors.set(segment, (error as Error).message);
+    }
+  }
+}
+const cli: CliStatus = prepareCli(ROOT);
+const cliReady = cli.ready;
 
 let database: BenchDatabase | undefined;
 let db: Db | undefined;
 let workspace: GeneratedWorkspace | undefined;
 const reference = new Map<string, Prepared>();
-const compiled = new Map<string, Prepared>();
 const counts = new Map<string, { reference: number; compiled?: number }>();
 const timings = new Map<string, number[]>();
 const processStatus = new Map<string, { exit: number | null; output: string }>();
@@ -70,7 +81,7 @@ async function timeQuery(key: string, query: Prepared): Promise<number> {
 
 function timeProcess(key: string, args: readonly string[]): void {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [cli.ready ? cli.path : '', ...args], { cwd: ROOT, encoding: 'utf8' });
   record(key, performance.now() - started);
   processStatus.set(key, { exit: run.status, output: `${run.stdout}${run.stderr}`.trim().split('\n').slice(0, 5).join('\n') });
 }
@@ -81,8 +92,12 @@ beforeAll(async () => {
   const values = referenceParameters(new Date(`${AS_OF}T00:00:00Z`));
   for (const q of REFERENCE_QUERIES) {
     reference.set(q.segment, bindNamed(q.sql, values));
-    const query = compiler.ready ? compiler.prepare(q.segment, new Date(`${AS_OF}T00:00:00Z`)) : undefined;
-    if (query) compiled.set(q.segment, query);
+    const query = compiled.get(q.segment);
+    if (query) {
+      // Kept for reading: what the compiler produced, next to what an analyst wrote.
+      writeText(join(SQL_DIR, `${q.segment}.compiled.sql`), `${query.sql}\n-- parameters: ${JSON.stringify(query.params)}\n`);
+    }
+    writeText(join(SQL_DIR, `${q.segment}.hand-written.sql`), `${reference.get(q.segment)!.sql.trim()}\n-- parameters: ${JSON.stringify(reference.get(q.segment)!.params)}\n`);
     // One untimed run of each: the counts must agree before any time means anything.
     const referenceCount = Number((await db.query<{ count: number }>(reference.get(q.segment)!.sql, reference.get(q.segment)!.params))[0]?.count);
     const compiledCount = query ? Number((await db.query<{ count: number }>(query.sql, query.params))[0]?.count) : undefined;
@@ -98,7 +113,7 @@ afterAll(async () => {
 
 for (const q of REFERENCE_QUERIES) {
   describe(`segment ${q.segment}`, () => {
-    (compiler.ready ? bench : bench.skip)(
+    (compiled.has(q.segment) ? bench : bench.skip)(
       'compiled (seg count)',
       async () => {
         await timeQuery(`compiled:${q.segment}`, compiled.get(q.segment)!);
@@ -136,6 +151,7 @@ function report(): void {
       count: c?.compiled ?? null,
       referenceCount: c?.reference ?? null,
       countsMatch: c?.compiled === undefined ? null : c.compiled === c.reference,
+      ...(compileErrors.has(segment) ? { compileError: compileErrors.get(segment) } : {}),
       compiledMs: round(compiledMs),
       referenceMs: round(referenceMs),
       ratio: Number.isFinite(ratio) ? round(ratio) : null,
@@ -171,7 +187,7 @@ function report(): void {
     segments,
     throughput: {
       workspace: workspace && { lines: workspace.lines, files: workspace.files, metrics: workspace.metrics, segments: workspace.segments, offers: workspace.offers },
-      cli: cliReady ? 'ready' : `not built (${CLI})`,
+      cli: cli.ready ? 'ready' : cli.reason,
       check: processResult('check', TARGETS.checkMs),
       compile: processResult('compile', TARGETS.compileMs),
     },
@@ -180,12 +196,14 @@ function report(): void {
 
   const lines = [
     '',
-    `Seg benchmark — ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}, ${host.os}`,
+    `Seg benchmark — ${host.cpu}, ${host.cores} cores, ${host.memoryGiB} GiB, Node ${host.node}, ${host.os}, load ${host.loadAverage}` +
+      (host.loadAverage > host.cores ? ' (busy machine: timings are noisy)' : ''),
     database
       ? `Database: ${database.customers.toLocaleString('en-US')} customers, ${database.counts.orderLines.toLocaleString('en-US')} order lines, ` +
         `${round(database.bytes / 1e6)} MB, generated in ${round(database.generationSeconds)} s${database.cached ? ' (cached)' : ''}`
       : 'Database: not generated',
     compiler.ready ? '' : `Compiled side skipped: ${compiler.reason}`,
+    ...[...compileErrors].map(([segment, message]) => `Compiling ${segment} failed: ${message}`),
     table([
       ['segment', 'count', 'hand-written count', 'compiled ms', 'hand-written ms', 'ratio', `≤ ${TARGETS.ratio}`],
       ...segments.map((s) => [
@@ -199,6 +217,7 @@ function report(): void {
       ]),
     ]),
     '',
+    cli.ready ? '' : `Commands skipped: ${cli.reason}`,
     workspace ? `Workspace: ${workspace.lines.toLocaleString('en-US')} lines in ${workspace.files} files (${workspace.metrics} metrics, ${workspace.segments} segments, ${workspace.offers} offers)` : '',
     table([
       ['command', 'median ms', 'target ms', 'exit', 'ok'],
@@ -207,7 +226,7 @@ function report(): void {
         return [`seg ${key}`, r.medianMs ?? Number.NaN, r.targetMs, r.exit === null ? '—' : String(r.exit), r.withinTarget === null ? '—' : r.withinTarget ? 'yes' : 'NO'];
       }),
     ]),
-    `Results written to ${RESULTS}`,
+    `Results written to ${RESULTS}; the SQL of both sides is in ${SQL_DIR}`,
   ];
   console.log(lines.filter((l) => l !== '').join('\n'));
 

@@ -22,9 +22,9 @@ export async function loadCompiledCounts(retailDir: string): Promise<CompiledCou
   // Imported lazily: while the checker and compiler are being written, a half-made
   // module must not stop the hand-written side from running.
   let api: Partial<CompilerApi>;
-  let checkWorkspace: typeof import('../../packages/core/src/index').checkWorkspace | undefined;
+  let checkWorkspace: typeof import('../../packages/core/src/check/check-workspace').checkWorkspace | undefined;
   try {
-    checkWorkspace = (await import('../../packages/core/src/index')).checkWorkspace;
+    checkWorkspace = (await import('../../packages/core/src/check/check-workspace')).checkWorkspace;
     api = (await import('../../packages/compiler/src/index')) as Partial<CompilerApi>;
   } catch (error) {
     return { ready: false, reason: `the checker or compiler does not load yet (${(error as Error).message})` };

@@ -1,6 +1,6 @@
 /** Machine description, medians, and the printed/JSON report of a benchmark run. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
 export interface Machine {
@@ -9,6 +9,8 @@ export interface Machine {
   readonly memoryGiB: number;
   readonly node: string;
   readonly os: string;
+  /** 1-minute load average when the report was made: above the core count, timings are noisy. */
+  readonly loadAverage: number;
 }
 
 export function machine(): Machine {
@@ -19,6 +21,7 @@ export function machine(): Machine {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     os: `${platform()} ${release()}`,
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
@@ -46,6 +49,10 @@ function formatNumber(n: number): string {
 }
 
 export function writeJson(path: string, value: unknown): void {
+  writeText(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(path, text);
 }

@@ -18,7 +18,7 @@
  *   interpolation) of the non-missing values, score = 1 + cut points strictly below.
  */
 import { parseAsOf, resolveTimePoint } from '../../packages/core/src/model/time-points';
-import type { CheckedWorkspace, IrExpr, ScalarType, TableDef, TimeWindow } from '../../packages/core/src/model/ir';
+import type { CheckedWorkspace, IrExpr, ScalarType, TableDef, TimePoint, TimeWindow } from '../../packages/core/src/model/ir';
 
 export type RowValue = string | number | boolean | null | undefined;
 /** A row as a fixture gives it: values by field name, links hold the linked row's key. */
@@ -46,6 +46,10 @@ export class ReferenceEvaluator {
   private readonly byKey = new Map<string, Map<string, Row>>();
   private readonly memo = new Map<string, Scalar>();
   private readonly rankMemo = new Map<IrExpr, Map<string, Scalar>>();
+  /** Resolved time points (resolving goes through Intl, which is slow). */
+  private readonly pointMemo = new Map<string, number>();
+  /** Event rows by table, then by the audience member they belong to (built on first use). */
+  private readonly eventIndex = new Map<string, Map<string, Row[]>>();
 
   constructor(
     private readonly workspace: CheckedWorkspace,
@@ -208,7 +212,7 @@ export class ReferenceEvaluator {
       case 'rank':
         return this.rank(expr).get(scope.memberKey) ?? null;
       case 'time':
-        return resolveTimePoint(expr.point, this.asOf, this.workspace.timezone).getTime();
+        return this.instant(expr.point);
       case 'inWindow': {
         const t = num(this.eval(expr.subject, scope));
         return t !== null && this.inWindow(t, expr.window);
@@ -268,14 +272,23 @@ export class ReferenceEvaluator {
   }
 
   private eventsOf(source: string, memberKey: string): Row[] {
-    const table = this.table(source);
-    if (!table.audiencePath) throw new Error(`${source} does not lead to the audience`);
-    const path = table.audiencePath;
-    return this.rows(source).filter((row) => {
-      if (path.length === 0) return String(row[this.audienceKey]) === memberKey;
-      const owner = this.readField(source, row, path.slice(0, -1), path[path.length - 1]!);
-      return owner !== null && String(owner) === memberKey;
-    });
+    let byMember = this.eventIndex.get(source);
+    if (!byMember) {
+      const table = this.table(source);
+      if (!table.audiencePath) throw new Error(`${source} does not lead to the audience`);
+      const path = table.audiencePath;
+      byMember = new Map();
+      for (const row of this.rows(source)) {
+        // Follow the links to the audience member's key (the last link holds it).
+        const owner = path.length === 0 ? row[this.audienceKey] : this.readField(source, row, path.slice(0, -1), path[path.length - 1]!);
+        if (owner === null || owner === undefined) continue;
+        const rows = byMember.get(String(owner)) ?? [];
+        rows.push(row);
+        byMember.set(String(owner), rows);
+      }
+      this.eventIndex.set(source, byMember);
+    }
+    return byMember.get(memberKey) ?? [];
   }
 
   /** An event's time in ms, or null when the table is timeless or the time is missing. */
@@ -286,10 +299,19 @@ export class ReferenceEvaluator {
   }
 
   private inWindow(t: number, window: TimeWindow): boolean {
-    const tz = this.workspace.timezone;
-    const start = window.start ? resolveTimePoint(window.start, this.asOf, tz).getTime() : -Infinity;
-    const end = Math.min(window.end ? resolveTimePoint(window.end, this.asOf, tz).getTime() : Infinity, this.asOfMs);
+    const start = window.start ? this.instant(window.start) : -Infinity;
+    const end = Math.min(window.end ? this.instant(window.end) : Infinity, this.asOfMs);
     return start <= t && t < end;
+  }
+
+  private instant(point: TimePoint): number {
+    const id = JSON.stringify(point);
+    let ms = this.pointMemo.get(id);
+    if (ms === undefined) {
+      ms = resolveTimePoint(point, this.asOf, this.workspace.timezone).getTime();
+      this.pointMemo.set(id, ms);
+    }
+    return ms;
   }
 
   // -------------------------------------------------------------------------

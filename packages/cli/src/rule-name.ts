@@ -1,6 +1,6 @@
 import type { CheckedWorkspace } from '@seg/core';
 import { UsageError } from './usage-error';
-import { closestName } from './closest-name';
+import { closestName } from '@seg/core';
 
 /** A name that selects audience members: a segment, or a plan (its audience). */
 export function requireAudienceRule(workspace: CheckedWorkspace, name: string): 'segment' | 'plan' {

@@ -1,6 +1,5 @@
 import { checkWorkspace, type CheckResult, type CheckedWorkspace } from '@seg/core';
 import { connect, loadWorkspace, resolveDatabaseUrl, type Database, type LoadedWorkspace } from '@seg/runtime';
-import { resolve } from 'node:path';
 import type { CliIo } from './cli-io';
 import { ExitError } from './command';
 import { formatDiagnosticLine, locateDiagnostics } from './diagnostics-output';
@@ -14,7 +13,7 @@ export interface CheckedSession {
 
 /** Reads and checks the workspace in `dir`. */
 export function checkFolder(dir: string | undefined, io: CliIo): { loaded: LoadedWorkspace; result: CheckResult } {
-  const loaded = loadWorkspace(resolve(io.cwd, dir ?? '.'));
+  const loaded = loadWorkspace(dir ?? '.', io.cwd);
   const result = checkWorkspace({
     files: loaded.files,
     config: { name: loaded.config.name, timezone: loaded.config.timezone },

@@ -11,11 +11,13 @@ export {
   compileMetric,
   compileCount,
   compileMembers,
+  compileStrategy,
   type MembersOptions,
   type DialectLike,
 } from './segment-compiler';
 export { compilePlan } from './plan/plan-compiler';
 export { compileWorkspace, describeParam } from './workspace-compiler';
+export { withTimestampStorage } from './timestamp-storage';
 export {
   bindParameters,
   type BindContext,

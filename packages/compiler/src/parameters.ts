@@ -5,16 +5,16 @@
  * previous run) are parameters too. A compiled query lists one `ParamSpec` per
  * placeholder, in the engine's order; `bindParameters` turns them into values.
  */
-// TODO(compiler): import from '@seg/core' once the core index resolves (parser files land).
-import { resolveTimePoint } from '../../core/src/model/time-points';
-import type { TimePoint } from '@seg/core';
+import { resolveTimePoint, type TimePoint } from '@seg/core';
 
 /** How a time parameter is handed to the engine. */
 export type TimeEncoding =
   /** Whole seconds since 1970-01-01T00:00:00Z (SQLite compares epoch seconds). */
   | 'epochSeconds'
   /** ISO-8601 text in UTC, cast to a native timestamp in the SQL (PostgreSQL, DuckDB). */
-  | 'iso';
+  | 'iso'
+  /** `2026-11-21T09:13:05Z`: compared as text with columns stored that way (SQLite, `isoUtcSeconds`). */
+  | 'isoSeconds';
 
 /** Facts about the run that a plan's statements may read. */
 export type RunParamName =
@@ -88,7 +88,8 @@ export function bindParameters(params: readonly ParamSpec[], ctx: BindContext): 
         return p.value;
       case 'time': {
         const at = resolveTimePoint(p.point, asOf, ctx.timeZone);
-        return p.encoding === 'epochSeconds' ? Math.floor(at.getTime() / 1000) : at.toISOString();
+        if (p.encoding === 'epochSeconds') return Math.floor(at.getTime() / 1000);
+        return p.encoding === 'iso' ? at.toISOString() : `${at.toISOString().slice(0, 19)}Z`;
       }
       case 'run': {
         if (p.name === 'previousRunId') return ctx.previousRunId ?? null;

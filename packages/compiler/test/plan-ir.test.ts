@@ -134,7 +134,30 @@ describe.each(testEngines())('$label', (engine) => {
         ['c3', 'coupons:T', 1],
         ['c3', 'coupons:B', 2],
       ]);
-      if (db.dialect === 'sqlite') { console.log(run.candidates, run.output, run.uncapped); for (const st of plan.stages) for (const x of st.statements) console.log(x.id + '\n' + x.sql); }
+      // c5 was emailed yesterday (suppressed); c4 did not opt in; sms_only is not on the email channel.
+      expect(run.candidates.map((c) => `${c.customer_key} ${c.offer} ${Number(c.score).toFixed(2)}`)).toEqual([
+        'c1 winback 3.60',
+        'c2 baby_offer 1.75',
+        'c2 coupons:T 5.00',
+        'c3 baby_offer 1.75',
+        'c3 coupons:B 4.00',
+        'c3 coupons:T 5.00',
+      ]);
+      expect(plan.offers.find((o) => o.name === 'sms_only')?.onChannel).toBe(false);
+      expect(run.output.map((r) => [r.customer_key, r.strategy, r.secondary_strategy, Number(r.spend)])).toEqual([
+        ['c1', 'reactivate', 'retain', 10],
+        ['c2', 'grow', 'cross_sell', 20],
+        ['c3', 'grow', 'cross_sell', 30],
+        ['c5', 'grow', 'cross_sell', 30],
+      ]);
+      // Without the cap, the SQL cut-off would also give c3 nothing more than its top two in distinct categories.
+      expect(run.uncapped.map((r) => `${r.customer_key} ${r.offer} ${Number(r.rank)}`)).toEqual([
+        'c1 winback 1',
+        'c2 coupons:T 1',
+        'c2 baby_offer 2',
+        'c3 coupons:T 1',
+        'c3 coupons:B 2',
+      ]);
     } finally {
       await db.close();
     }

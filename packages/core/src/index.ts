@@ -13,3 +13,8 @@ export * from './syntax/parse';
 export * from './format/format';
 export * from './check/check-workspace';
 export * from './model/time-points';
+export { symbolAt, declarationsOf, referencesTo, symbolId } from './check/symbol-index';
+export type { SymbolKind, SymbolDeclaration, SymbolReference, SymbolIndex } from './check/symbol-index';
+export { closestName, editDistance } from './check/did-you-mean';
+export { sourceHash } from './workspace/source-hash';
+export { sha256Text } from './workspace/sha256';

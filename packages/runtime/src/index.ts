@@ -14,3 +14,5 @@ export { introspectDatabase } from './introspect/introspect-database';
 export type { DatabaseSchema, SchemaTable, SchemaColumn, SchemaForeignKey } from './introspect/database-schema';
 export { modelFromSchema } from './introspect/model-from-schema';
 export { RUNTIME_TABLES } from './runtime-tables';
+export * from './demo';
+export * from './fixtures';

@@ -43,6 +43,12 @@ table email_events key event_id time occurred_at {
   customer  -> customers on customer_id
   kind      text in ("open", "click", "unsubscribe")
 }
+
+// An event table without a time: its rows are always "seen".
+table preferences {
+  customer  -> customers on customer_id
+  topic     text
+}
 `;
 
 /** Epoch seconds of a UTC ISO instant (for rows stored as numbers). */

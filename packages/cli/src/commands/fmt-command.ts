@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { formatSource } from '@seg/core';
 import { loadWorkspace } from '@seg/runtime';
 import type { Command } from '../command';
@@ -14,7 +14,7 @@ export const fmtCommand: Command = {
   async run(args, io) {
     if (args.positionals.length > 1) throw new UsageError('seg fmt takes one folder');
     const checkOnly = args.flags.check === true;
-    const loaded = loadWorkspace(resolve(io.cwd, args.positionals[0] ?? '.'));
+    const loaded = loadWorkspace(args.positionals[0] ?? '.', io.cwd);
     let changed = 0;
     let unformattable = 0;
     for (const [path, text] of Object.entries(loaded.files)) {

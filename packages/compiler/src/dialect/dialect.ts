@@ -28,6 +28,18 @@ export interface DialectCapabilities {
   readonly integerDivision: '/' | '//';
   /** Window functions (RANK, NTILE, COUNT OVER). */
   readonly windowFunctions: boolean;
+  /**
+   * Existence tests (`any`/`none`) of an event table no grouped pass reads anyway become
+   * EXISTS probes: per-customer index seeks, which SQLite's row store answers faster than a
+   * full grouped scan (and it builds an automatic index when none exists). PostgreSQL and
+   * DuckDB plan grouped passes as hash aggregates and keep them.
+   */
+  readonly existenceProbes: boolean;
+  /**
+   * Timestamps stored as `isoUtcSeconds` text can be compared, sorted and indexed as text
+   * (SQLite, where timestamps are otherwise parsed per row). Elsewhere they are cast like any text.
+   */
+  readonly textTimestamps: boolean;
 }
 
 export interface Dialect {
@@ -42,6 +54,10 @@ export interface Dialect {
   param(value: string | number | boolean | null, type: ScalarType): Sql;
   /** A time point as a bound parameter, in the engine's timestamp representation. */
   timeParam(point: TimePoint): Sql;
+  /** A time point as `isoUtcSeconds` text, to compare with such a column (needs `textTimestamps`). */
+  textTimeParam(point: TimePoint): Sql;
+  /** An `isoUtcSeconds` text value → the engine's timestamp representation. */
+  timeFromText(value: Sql): Sql;
   /**
    * A stored timestamp/date column normalised to the engine's timestamp representation
    * (SQLite: epoch seconds; PostgreSQL/DuckDB: timestamptz). `storage` is the model's

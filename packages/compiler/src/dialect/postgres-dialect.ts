@@ -41,11 +41,17 @@ export const postgresDialect: Dialect = {
     nativeBoolean: true,
     integerDivision: '/',
     windowFunctions: true,
+    existenceProbes: false,
+    textTimestamps: false,
   },
   timeEncoding: 'iso',
   db,
   param: (value, type) => sql`cast(${value} as ${sql.raw(PG_TYPES[type])})`,
   timeParam: (point) => sql`cast(${new TimeParam(point, 'iso')} as timestamptz)`,
+  textTimeParam: () => {
+    throw new Error('internal: PostgreSQL compares timestamps natively');
+  },
+  timeFromText: (value) => sql`cast(${value} as timestamptz)`,
   readTimestamp: (column, storage) =>
     storage === 'epochSeconds' ? sql`to_timestamp(${column})` : sql`cast(${column} as timestamptz)`,
   epochSeconds: (value) => sql`cast(extract(epoch from ${value}) as double precision)`,

@@ -26,22 +26,26 @@ export const sqliteDialect: Dialect = {
     nativeBoolean: false,
     integerDivision: '/',
     windowFunctions: true,
+    existenceProbes: true,
+    textTimestamps: true,
   },
   timeEncoding: 'epochSeconds',
   db,
   // better-sqlite3 cannot bind booleans: they travel as 1/0, which is how SQLite stores them.
   param: (value) => sql`${typeof value === 'boolean' ? (value ? 1 : 0) : value}`,
   timeParam: (point) => sql`${new TimeParam(point, 'epochSeconds')}`,
+  textTimeParam: (point) => sql`${new TimeParam(point, 'isoSeconds')}`,
+  timeFromText: (value) => sql`unixepoch(${value})`,
   readTimestamp(column, storage) {
     if (storage === 'epochSeconds') return column;
-    if (storage === 'text') return sql`unixepoch(${column})`;
+    if (storage === 'text' || storage === 'isoUtcSeconds') return sql`unixepoch(${column})`;
     // 'auto' reads a number as epoch seconds (outside 0…5,373,484, which it takes for a Julian day
     // number — instants before 3 March 1970) and leaves ISO text to the usual parser: one call per
     // row, measurably cheaper than branching on typeof().
     return sql`unixepoch(${column}, ${sql.lit('auto')})`;
   },
   epochSeconds: (value) => value,
-  timestampOutput: (value) => sql`strftime(${sql.lit('%Y-%m-%dT%H:%M:%SZ')}, ${value}, ${sql.lit('unixepoch')})`,
+  timestampOutput: (value) => sql`strftime(${sql.lit('%Y-%m-%dT%H:%M:%fZ')}, ${value}, ${sql.lit('unixepoch')})`,
   divide: (a, b) => sql`(cast(${a} as real) / nullif(${b}, 0))`,
   intDivide: (a, b) => sql`((${a}) / (${b}))`,
   least: (args) => sql`min(${sql.join(args as Sql[])})`,

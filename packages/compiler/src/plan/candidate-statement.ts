@@ -181,7 +181,7 @@ class CandidateScope implements ExprScope {
       const pass = this.familyPass(source);
       const column = pass.add(expr);
       this.passAggregates.add(JSON.stringify(expr));
-      return aggregateRef(expr as AggregateExpr, sql.id(pass.cteName, column), this.dialect);
+      return aggregateRef(expr as AggregateExpr, sql.id(pass.cteName, column), this.dialect, pass.resultIsTextTime(expr as AggregateExpr));
     }
     return this.customerLeaf(expr);
   }

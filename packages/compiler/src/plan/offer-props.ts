@@ -5,42 +5,7 @@
  * expression over the customer's facts (and, in a family, the catalogue row).
  */
 import type { IrExpr, OfferDef } from '@seg/core';
-
-/** Rebuilds an expression bottom-up; `replace` may return a node to use instead. */
-export function mapIr(expr: IrExpr, replace: (e: IrExpr) => IrExpr | undefined): IrExpr {
-  const direct = replace(expr);
-  if (direct) return direct;
-  const m = (e: IrExpr) => mapIr(e, replace);
-  switch (expr.kind) {
-    case 'mapLookup':
-      return { ...expr, key: m(expr.key) };
-    case 'aggregate':
-      return expr.where ? { ...expr, where: m(expr.where) } : expr;
-    case 'not':
-    case 'neg':
-    case 'isMissing':
-      return { ...expr, arg: m(expr.arg) } as IrExpr;
-    case 'and':
-    case 'or':
-    case 'call':
-      return { ...expr, args: expr.args.map(m) } as IrExpr;
-    case 'compare':
-    case 'arith':
-      return { ...expr, left: m(expr.left), right: m(expr.right) } as IrExpr;
-    case 'in':
-      return { ...expr, needle: m(expr.needle), haystack: m(expr.haystack) };
-    case 'between':
-      return { ...expr, subject: m(expr.subject), low: m(expr.low), high: m(expr.high) };
-    case 'textMatch':
-      return { ...expr, subject: m(expr.subject), pattern: m(expr.pattern) };
-    case 'inWindow':
-      return { ...expr, subject: m(expr.subject) };
-    case 'rank':
-      return { ...expr, arg: m(expr.arg) };
-    default:
-      return expr;
-  }
-}
+import { mapIr } from '../ir/ir-walk';
 
 const NULL_TEXT: IrExpr = { kind: 'literal', type: 'text', value: null };
 const NULL_NUMBER: IrExpr = { kind: 'literal', type: 'number', value: null };

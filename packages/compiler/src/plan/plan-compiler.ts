@@ -12,7 +12,9 @@ import type { CheckedWorkspace, IrExpr, OfferDef, PlanDef, ScalarType } from '@s
 import type { Dialect, Sql } from '../dialect/dialect';
 import { finishQuery } from '../compiled-query';
 import type { CompiledQuery } from '../parameters';
-import { AudienceQuery, MEMBERSHIP_TABLE, walk, type FactColumn } from '../sql/audience-query';
+import { AudienceQuery, MEMBERSHIP_TABLE, type FactColumn } from '../sql/audience-query';
+import { walk } from '../ir/ir-walk';
+import { optimizeWorkspace } from '../ir/existence-rewrite';
 import { fieldOf, tableOf } from '../sql/row-joins';
 import { asCondition, compileExpr, type LeafExpr } from '../sql/sql-expr';
 import { outputValue, resolveDialect, type DialectLike } from '../segment-compiler';
@@ -50,6 +52,7 @@ const exec = (id: string, description: string, query: { compile(): unknown }) =>
  * @example JSON.stringify(compilePlan(ws, 'weekly_email', 'sqlite'), null, 2)
  */
 export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike: DialectLike): RankingPlan {
+  ws = optimizeWorkspace(ws);
   const dialect = resolveDialect(dialectLike);
   const plan = ws.plans[planName];
   if (!plan) throw new Error(`"${planName}" is not a plan`);
@@ -58,7 +61,7 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
   const keyField = fieldOf(audienceTable, audienceTable.key!);
   const d = dialect;
   const db = d.db;
-  const newQuery = () => new AudienceQuery(ws, d, strategy ? { strategy } : {});
+  const newQuery = () => new AudienceQuery(ws, d, { ...(strategy ? { strategy } : {}), plan: plan.name });
 
   const offers = plan.offers.map((name) => {
     const offer = ws.offers[name];
@@ -179,7 +182,8 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
     outputColumns.push('strategy', 'secondary_strategy');
   }
   for (const metric of outputMetrics) {
-    outputSelect.push(sql`${outputValue(sql.id(metric), ws.metrics[metric]?.type ?? 'number', d)} as ${sql.id(metric)}`);
+    const value = factColumns.get(metric)!.read(FACTS);
+    outputSelect.push(sql`${outputValue(value, ws.metrics[metric]?.type ?? 'number', d)} as ${sql.id(metric)}`);
     outputColumns.push(metric);
   }
   const outputQuery = finishQuery(db.selectFrom(FACTS).select(outputSelect as any).orderBy(sql.id(KEY_COLUMN)));

@@ -24,6 +24,7 @@ import type { CheckedWorkspace, IrExpr, StrategyDef, TableDef } from '@seg/core'
 import type { Dialect, Sql } from '../dialect/dialect';
 import { requireCapability } from '../dialect/dialect';
 import { aggregateRef, EventPass, type AggregateExpr, type OuterRow } from './event-pass';
+import { walk } from '../ir/ir-walk';
 import { RunParam } from '../parameters';
 import { rankSql } from './rank-sql';
 import { RowJoins, fieldOf, tableOf } from './row-joins';
@@ -34,6 +35,8 @@ export const MEMBERSHIP_TABLE = 'seg_memberships';
 export interface AudienceQueryOptions {
   /** The plan's strategy: what `primary`/`secondary` mean. */
   readonly strategy?: StrategyDef;
+  /** The plan whose membership history `entered()`/`left()` read. */
+  readonly plan?: string;
 }
 
 interface Column {
@@ -41,6 +44,7 @@ interface Column {
   readonly at: number;
   readonly define: (scope: LayerScope) => SqlExpr;
   nullable?: boolean;
+  textTime?: boolean;
 }
 
 interface AggregateColumn {
@@ -76,6 +80,8 @@ export class AudienceQuery {
   private readonly aggregates = new Map<string, AggregateColumn>();
   private readonly audienceFields = new Map<string, { path: readonly string[]; field: string }>();
   private readonly passNames = new Set<string>();
+  /** `any`/`none` tests that may become EXISTS probes (see `resolveProbes`), by signature. */
+  private readonly probes = new Map<string, { readonly agg: AggregateExpr; readonly name: string; exists?: boolean }>();
   private readonly baseJoins: RowJoins;
   private rankCount = 0;
 
@@ -115,6 +121,7 @@ export class AudienceQuery {
         this.audienceField(expr.path, expr.field);
         return 0;
       case 'aggregate':
+        if (this.probeCandidate(expr)) return 0;
         return this.aggregate(expr).pass.level;
       case 'metric':
         return this.metricColumn(expr.name).at + 1;
@@ -230,6 +237,55 @@ export class AudienceQuery {
     return column;
   }
 
+  /**
+   * Registers an `any`/`none` over customer-level events as a possible probe; returns
+   * false for every other aggregate. Whether it becomes an EXISTS probe or a count in the
+   * grouped pass is decided when the query is built (`resolveProbes`).
+   */
+  private probeCandidate(agg: AggregateExpr): boolean {
+    if (!this.dialect.capabilities.existenceProbes || (agg.fn !== 'any' && agg.fn !== 'none')) return false;
+    if (outerLeaves(agg).length > 0) return false;
+    const signature = JSON.stringify(agg);
+    if (!this.probes.has(signature)) {
+      this.probes.set(signature, { agg, name: `${agg.source}:${agg.fn}#${this.probes.size + 1}` });
+    }
+    return true;
+  }
+
+  /**
+   * An existence test becomes an EXISTS probe (an index seek per customer, and SQLite
+   * builds an automatic index when there is none) unless its event table is scanned by a
+   * grouped pass anyway, where a count costs nothing more.
+   */
+  private resolveProbes(): void {
+    for (const probe of this.probes.values()) {
+      if (probe.exists !== undefined) continue;
+      // Folded into the pass only when that costs no extra rows: the pass reads all history
+      // anyway, or the test looks back from a start of its own.
+      const pass = this.passes.get(`${probe.agg.source}@0`);
+      probe.exists = !pass || (!pass.readsAllHistory && !probe.agg.window?.start);
+      if (!probe.exists) this.aggregate(probe.agg);
+    }
+  }
+
+  private probe(agg: AggregateExpr) {
+    const probe = this.probes.get(JSON.stringify(agg));
+    if (probe && probe.exists === undefined) this.resolveProbes();
+    return probe;
+  }
+
+  /** `exists (select 1 from <events> where <key> = <customer> and <before as-of> and <condition>)`. */
+  private existsSql(agg: AggregateExpr, level: number): SqlExpr {
+    const probe = new EventPass(this.ws, this.dialect, {
+      source: tableOf(this.ws, agg.source),
+      cteName: 'probe',
+      level: 0,
+      names: new Set(),
+    });
+    const body = probe.existsQuery(agg, this.keyAt(level));
+    return { sql: agg.fn === 'none' ? sql`not exists ${body}` : sql`exists ${body}`, nullable: false };
+  }
+
   /** The pass column of a customer-level aggregate. */
   aggregate(agg: AggregateExpr): AggregateColumn {
     const signature = JSON.stringify(agg);
@@ -274,19 +330,21 @@ export class AudienceQuery {
   columnAt(name: string, level: number): SqlExpr {
     const column = this.columns.get(name);
     if (!column || column.at >= level) throw new Error(`internal: column ${name} is not available at layer ${level}`);
-    return { sql: sql.id(`level:${level - 1}`, name), nullable: column.nullable ?? true };
+    return { sql: sql.id(`level:${level - 1}`, name), nullable: column.nullable ?? true, ...(column.textTime ? { textTime: true } : {}) };
   }
 
   aggregateAt(agg: AggregateExpr, level: number): SqlExpr {
+    if (this.probe(agg)?.exists) return this.existsSql(agg, level);
     const entry = this.aggregate(agg);
     const column = entry.pass.level === level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${level - 1}`, entry.column);
-    return aggregateRef(agg, column, this.dialect);
+    return aggregateRef(agg, column, this.dialect, entry.pass.resultIsTextTime(agg));
   }
 
   audienceFieldAt(path: readonly string[], field: string, level: number): SqlExpr {
     const name = this.audienceField(path, field);
     if (level === 0) return this.baseJoins.value(path, field);
-    return { sql: sql.id(`level:${level - 1}`, name), nullable: name !== this.keyColumn };
+    const textTime = this.baseJoins.value(path, field).textTime === true;
+    return { sql: sql.id(`level:${level - 1}`, name), nullable: name !== this.keyColumn, ...(textTime ? { textTime } : {}) };
   }
 
   keyAt(level: number): Sql {
@@ -308,17 +366,32 @@ export class AudienceQuery {
           name,
           level: 0,
           select: (scope) => scope.leaf(leaf).sql,
-          read: (alias) => ({ sql: sql.id(alias, name), nullable: name !== this.keyColumn }),
+          read: (alias) => {
+            const textTime = this.baseJoins.value(leaf.path, leaf.field).textTime === true;
+            return { sql: sql.id(alias, name), nullable: name !== this.keyColumn, ...(textTime ? { textTime } : {}) };
+          },
         };
       }
       case 'aggregate': {
+        if (this.probeCandidate(leaf)) {
+          const probe = this.probes.get(JSON.stringify(leaf))!;
+          return {
+            name: probe.name,
+            level: 0,
+            select: (scope) => (this.probe(leaf)!.exists ? this.existsSql(leaf, scope.level).sql : this.aggregateRaw(leaf, scope.level)),
+            read: (alias) =>
+              probe.exists
+                ? { sql: sql.id(alias, probe.name), nullable: false }
+                : aggregateRef(leaf, sql.id(alias, probe.name), this.dialect),
+          };
+        }
         const entry = this.aggregate(leaf);
         return {
           name: entry.column,
           level: entry.pass.level,
           select: (scope) =>
             entry.pass.level === scope.level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${scope.level - 1}`, entry.column),
-          read: (alias) => aggregateRef(leaf, sql.id(alias, entry.column), this.dialect),
+          read: (alias) => aggregateRef(leaf, sql.id(alias, entry.column), this.dialect, entry.pass.resultIsTextTime(leaf)),
         };
       }
       case 'membershipChange': {
@@ -346,7 +419,11 @@ export class AudienceQuery {
           name: column.name,
           level: column.at + 1,
           select: (scope) => scope.column(column.name).sql,
-          read: (alias) => ({ sql: sql.id(alias, column.name), nullable: this.columnNullable(column.name) }),
+          read: (alias) => ({
+            sql: sql.id(alias, column.name),
+            nullable: this.columnNullable(column.name),
+            ...(column.textTime ? { textTime: true } : {}),
+          }),
         };
       }
       case 'offerProp':
@@ -358,7 +435,14 @@ export class AudienceQuery {
    * The whole query: passes and layers as CTEs, then the final SELECT at layer `level`
    * (which must be at least `need()` of everything `final` writes).
    */
+  /** The raw pass column of an aggregate read at `level`. */
+  private aggregateRaw(agg: AggregateExpr, level: number): Sql {
+    const entry = this.aggregate(agg);
+    return entry.pass.level === level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${level - 1}`, entry.column);
+  }
+
   build(level: number, final: (scope: LayerScope) => FinalSpec): any {
+    this.resolveProbes();
     const ctes: { name: string; query: (creator: any) => any }[] = [];
     let makeFinal: ((creator: any) => any) | undefined;
     for (let layer = 0; layer <= level; layer++) {
@@ -378,6 +462,7 @@ export class AudienceQuery {
         for (const column of [...this.columns.values()].filter((c) => c.at === layer)) {
           const compiled = column.define(scope);
           column.nullable = compiled.nullable;
+          column.textTime = compiled.textTime === true;
           selects.push(sql`${compiled.sql} as ${sql.id(column.name)}`);
         }
       }
@@ -457,7 +542,7 @@ export class LayerScope implements ExprScope {
       case 'strategyOf':
         return this.column(q.strategyColumn(expr.which).name);
       case 'membershipChange':
-        return membershipChangeSql(expr, this.column(q.segmentColumn(expr.segment).name).sql, this.key, this.dialect);
+        return membershipChangeSql(expr, this.column(q.segmentColumn(expr.segment).name).sql, this.key, this.dialect, q.options.plan);
       case 'offerProp':
         throw new Error(`internal: offer.${expr.name} outside an offer`);
     }
@@ -475,13 +560,14 @@ export function membershipChangeSql(
   member: Sql,
   key: Sql,
   d: Dialect,
+  plan: string | undefined,
 ): SqlExpr {
-  const history = sql`exists (select 1 from ${sql.id(MEMBERSHIP_TABLE)} as ${sql.id('history')} where ${sql.id('history', 'plan')} = ${planParam()} and ${sql.id('history', 'segment')} = ${d.param(expr.segment, 'text')} and ${sql.id('history', 'run_id')} = ${previousRunParam()} and ${sql.id('history', 'customer_key')} = cast(${key} as ${sql.raw(d.columnType('text'))}))`;
+  if (plan === undefined) throw new Error('internal: entered()/left() outside a plan');
+  const history = sql`exists (select 1 from ${sql.id(MEMBERSHIP_TABLE)} as ${sql.id('history')} where ${sql.id('history', 'plan')} = ${d.param(plan, 'text')} and ${sql.id('history', 'segment')} = ${d.param(expr.segment, 'text')} and ${sql.id('history', 'run_id')} = ${previousRunParam()} and ${sql.id('history', 'customer_key')} = cast(${key} as ${sql.raw(d.columnType('text'))}))`;
   const body = expr.change === 'entered' ? sql`(${member} and not ${history})` : sql`(not ${member} and ${history})`;
   return { sql: body, nullable: false };
 }
 
-const planParam = () => sql`${new RunParam('plan')}`;
 const previousRunParam = () => sql`${new RunParam('previousRunId')}`;
 
 /** Leaves inside an aggregate's where/field that live on the customer row, not the event. */
@@ -501,43 +587,4 @@ function audienceLeaves(agg: AggregateExpr): IrExpr[] {
     return true;
   });
   return found;
-}
-
-/** Visits an expression tree; `visit` returns false to skip a node's children. */
-export function walk(expr: IrExpr | undefined, visit: (e: IrExpr) => boolean): void {
-  if (!expr || !visit(expr)) return;
-  switch (expr.kind) {
-    case 'mapLookup':
-      return walk(expr.key, visit);
-    case 'aggregate':
-      return walk(expr.where, visit);
-    case 'not':
-    case 'neg':
-    case 'isMissing':
-      return walk(expr.arg, visit);
-    case 'and':
-    case 'or':
-    case 'call':
-      return expr.args.forEach((a) => walk(a, visit));
-    case 'compare':
-    case 'arith':
-      walk(expr.left, visit);
-      return walk(expr.right, visit);
-    case 'in':
-      walk(expr.needle, visit);
-      return walk(expr.haystack, visit);
-    case 'between':
-      walk(expr.subject, visit);
-      walk(expr.low, visit);
-      return walk(expr.high, visit);
-    case 'textMatch':
-      walk(expr.subject, visit);
-      return walk(expr.pattern, visit);
-    case 'inWindow':
-      return walk(expr.subject, visit);
-    case 'rank':
-      return walk(expr.arg, visit);
-    default:
-      return;
-  }
 }

@@ -18,7 +18,7 @@
  * `first`, the greatest for `last`).
  */
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { CheckedWorkspace, IrExpr, TableDef } from '@seg/core';
+import type { CheckedWorkspace, IrExpr, TableDef, TimePoint } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import { RowJoins, fieldOf } from './row-joins';
 import { compileExpr, windowCondition, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
@@ -44,7 +44,10 @@ export interface OfferRow {
 
 interface PassColumn {
   readonly name: string;
-  readonly select: Sql;
+  readonly agg: AggregateExpr;
+  /** Which events the aggregate counts (window and where), if not all of them. */
+  readonly cond: Sql | undefined;
+  readonly conditionKey: string;
 }
 
 const AS_OF = { kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' } as const;
@@ -116,9 +119,14 @@ export class EventPass {
   }
 
   /** The event time in the engine representation, or undefined for a timeless table. */
-  timeSql(): Sql | undefined {
+  timeSql(): SqlExpr | undefined {
     const ts = this.source.timeSource;
-    return ts ? this.joins.value(ts.path, ts.field).sql : undefined;
+    return ts ? this.joins.value(ts.path, ts.field) : undefined;
+  }
+
+  /** `time < as-of`: events at or after the as-of time are never seen. */
+  private beforeAsOf(t: SqlExpr): Sql {
+    return sql`${t.sql} < ${t.textTime ? this.dialect.textTimeParam(AS_OF) : this.dialect.timeParam(AS_OF)}`;
   }
 
   private scope(): ExprScope {
@@ -142,12 +150,14 @@ export class EventPass {
   }
 
   /** The condition under which an event counts for `agg` (window and where), or undefined for all events. */
-  private condition(agg: AggregateExpr): Sql | undefined {
+  private condition(agg: AggregateExpr, passStart?: string): Sql | undefined {
     const parts: Sql[] = [];
-    if (agg.window && (agg.window.start || agg.window.end)) {
+    // A window start the whole pass already filters on needs no test of its own.
+    const window = agg.window && passStart !== undefined && JSON.stringify(agg.window.start) === passStart ? { ...agg.window, start: undefined } : agg.window;
+    if (window && (window.start || window.end)) {
       const t = this.timeSql();
       if (!t) throw new Error(`internal: window over ${this.source.name}, which has no time`);
-      parts.push(windowCondition(t, agg.window, this.dialect, false));
+      parts.push(windowCondition(t, window, this.dialect, false));
     }
     if (agg.where) {
       const where = compileExpr(agg.where, this.scope());
@@ -160,6 +170,12 @@ export class EventPass {
   private value(agg: AggregateExpr): Sql {
     if (!agg.field) throw new Error(`internal: ${agg.fn} needs a field`);
     return this.joins.value(agg.field.path, agg.field.field).sql;
+  }
+
+  /** Whether min/max/first/last of this aggregate is `isoUtcSeconds` text (see `readField`). */
+  resultIsTextTime(agg: AggregateExpr): boolean {
+    if (!agg.field || !['min', 'max', 'first', 'last'].includes(agg.fn)) return false;
+    return this.joins.value(agg.field.path, agg.field.field).textTime === true;
   }
 
   /** Whether `first`/`last` of this aggregate is simply the earliest/latest event time. */
@@ -179,36 +195,44 @@ export class EventPass {
     const cond = this.condition(agg);
     if (cond) this.conditions.push(cond);
     else this.unconditional = true;
+    const conditionKey = JSON.stringify([agg.window ?? null, agg.where ?? null]);
+    this.columns.set(signature, { name, agg, cond, conditionKey });
+    return name;
+  }
+
+  /** The aggregate call, counting only events where `cond` holds (undefined: every event of the pass). */
+  private aggregateSql(agg: AggregateExpr, cond: Sql | undefined): Sql {
     const when = (value: Sql) => (cond ? sql`case when ${cond} then ${value} end` : value);
-    let select: Sql;
     switch (agg.fn) {
       case 'count':
       case 'any':
       case 'none':
-        select = cond ? sql`count(case when ${cond} then 1 end)` : sql`count(*)`;
-        break;
+        return cond ? sql`count(case when ${cond} then 1 end)` : sql`count(*)`;
       case 'sum':
       case 'avg':
       case 'min':
       case 'max':
-        select = sql`${sql.raw(agg.fn)}(${when(this.value(agg))})`;
-        break;
+        return sql`${sql.raw(agg.fn)}(${when(this.value(agg))})`;
       case 'distinct':
-        select = sql`count(distinct ${when(this.value(agg))})`;
-        break;
+        return sql`count(distinct ${when(this.value(agg))})`;
       case 'first':
       case 'last': {
-        if (this.pick) {
-          select = sql`${sql.raw(agg.fn === 'first' ? 'min' : 'max')}(${sql.id('picked', 'value')})`;
-          break;
-        }
+        const fn = sql.raw(agg.fn === 'first' ? 'min' : 'max');
+        if (this.pick) return sql`${fn}(${sql.id('picked', 'value')})`;
         if (!EventPass.picksEventTime(this.source, agg)) throw new Error('internal: first/last of a field needs a pick pass');
-        select = sql`${sql.raw(agg.fn === 'first' ? 'min' : 'max')}(${when(this.timeSql()!)})`;
-        break;
+        return sql`${fn}(${when(this.timeSql()!.sql)})`;
       }
     }
-    this.columns.set(signature, { name, select });
-    return name;
+  }
+
+  /**
+   * When every aggregate of the pass counts the same events (one window and `where`),
+   * that condition filters the rows once in WHERE instead of once per aggregate.
+   */
+  private sharedCondition(): Sql | undefined {
+    const columns = [...this.columns.values()];
+    const keys = new Set(columns.map((c) => c.conditionKey));
+    return keys.size === 1 && columns[0]!.cond && !this.offer ? columns[0]!.cond : undefined;
   }
 
   private uniqueName(agg: AggregateExpr): string {
@@ -224,7 +248,25 @@ export class EventPass {
     return [...this.columns.values()].map((c) => c.name);
   }
 
+  /** The events `agg` counts, for one customer: the body of an EXISTS probe. */
+  existsQuery(agg: AggregateExpr, customerKey: Sql): SelectQueryBuilder<any, any, any> {
+    const key = this.keySql();
+    const t = this.timeSql();
+    const cond = this.condition(agg);
+    let q = this.dialect.db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
+    q = this.applyJoins(q, key, undefined);
+    q = q.select(sql`1`.as('found')).where(sql<boolean>`${key} = ${customerKey}` as any);
+    if (t) q = q.where(this.beforeAsOf(t) as any);
+    if (cond) q = q.where(cond as any);
+    return q;
+  }
+
   /** Events before the as-of time (every pass), plus the outer row join when `where` read it. */
+  /** Whether some aggregate of the pass reads events without a window start (so the pass reads all history). */
+  get readsAllHistory(): boolean {
+    return [...this.columns.values()].some((c) => !c.agg.window?.start);
+  }
+
   build(): SelectQueryBuilder<any, any, any> {
     const db = this.dialect.db;
     const key = this.keySql();
@@ -232,13 +274,31 @@ export class EventPass {
     const offerKey = this.offer ? sql.id(this.offer.alias, fieldOf(this.offer.table, this.offer.table.key!).column) : undefined;
     if (this.pick) return this.buildPick(key, t!, offerKey);
 
-    let q = db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
-    q = this.applyJoins(q, key, offerKey);
     const selects: Sql[] = [sql`${key} as ${sql.id('key')}`];
     if (offerKey) selects.push(sql`${offerKey} as ${sql.id('offer_key')}`);
-    for (const column of this.columns.values()) selects.push(sql`${column.select} as ${sql.id(column.name)}`);
+    const wheres: Sql[] = [];
+    if (t) wheres.push(this.beforeAsOf(t));
+    const shared = this.sharedCondition();
+    const columns = [...this.columns.values()];
+    // When every aggregate looks back from some start, only events after the earliest start are read.
+    const starts = [...new Map(columns.map((c) => [JSON.stringify(c.agg.window?.start ?? null), c.agg.window?.start])).entries()];
+    const bounded = !shared && !this.offer && t !== undefined && starts.every(([, start]) => start !== undefined);
+    if (bounded) {
+      const param = (p: TimePoint) => (t.textTime ? this.dialect.textTimeParam(p) : this.dialect.timeParam(p));
+      const points = starts.map(([, start]) => param(start!));
+      wheres.push(sql`${t.sql} >= ${points.length === 1 ? points[0]! : this.dialect.least(points)}`);
+    }
+    const passStart = bounded && starts.length === 1 ? starts[0]![0] : undefined;
+    for (const column of columns) {
+      const cond = shared ? undefined : passStart !== undefined ? this.condition(column.agg, passStart) : column.cond;
+      selects.push(sql`${this.aggregateSql(column.agg, cond)} as ${sql.id(column.name)}`);
+    }
+    if (shared) wheres.push(shared);
+
+    let q = db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
+    q = this.applyJoins(q, key, offerKey);
     q = q.select(selects.map((s) => s as any));
-    if (t) q = q.where(sql<boolean>`${t} < ${this.dialect.timeParam(AS_OF)}`);
+    for (const where of wheres) q = q.where(where as any);
     q = q.groupBy(offerKey ? [key, offerKey] : [key]);
     return q;
   }
@@ -266,7 +326,8 @@ export class EventPass {
   }
 
   /** `first`/`last` of a field: the events at the earliest/latest time, then the least/greatest value. */
-  private buildPick(key: Sql, t: Sql, offerKey: Sql | undefined): SelectQueryBuilder<any, any, any> {
+  private buildPick(key: Sql, time: SqlExpr, offerKey: Sql | undefined): SelectQueryBuilder<any, any, any> {
+    const t = time.sql;
     const agg = this.pick!;
     const db = this.dialect.db;
     const cond = this.condition(agg);
@@ -281,12 +342,12 @@ export class EventPass {
       sql`${t} as ${sql.id('at')}`,
       sql`${sql.raw(agg.fn === 'first' ? 'min' : 'max')}(${t}) over (partition by ${partition}) as ${sql.id('chosen_at')}`,
     );
-    inner = inner.select(innerSelects.map((s) => s as any)).where(sql<boolean>`${t} < ${this.dialect.timeParam(AS_OF)}`);
+    inner = inner.select(innerSelects.map((s) => s as any)).where(this.beforeAsOf(time) as any);
     if (cond) inner = inner.where(cond as any);
     const [column] = [...this.columns.values()];
     const outerSelects: Sql[] = [sql`${sql.id('picked', 'key')} as ${sql.id('key')}`];
     if (offerKey) outerSelects.push(sql`${sql.id('picked', 'offer_key')} as ${sql.id('offer_key')}`);
-    outerSelects.push(sql`${column!.select} as ${sql.id(column!.name)}`);
+    outerSelects.push(sql`${this.aggregateSql(column!.agg, undefined)} as ${sql.id(column!.name)}`);
     return db
       .selectFrom(inner.as('picked'))
       .select(outerSelects.map((s) => s as any))
@@ -296,7 +357,7 @@ export class EventPass {
 }
 
 /** How a query reads an aggregate's pass column: counts and sums over no events are 0, any/none compare the count. */
-export function aggregateRef(agg: AggregateExpr, column: Sql, d: Dialect): SqlExpr {
+export function aggregateRef(agg: AggregateExpr, column: Sql, d: Dialect, textTime = false): SqlExpr {
   switch (agg.fn) {
     case 'count':
     case 'sum':
@@ -310,6 +371,6 @@ export function aggregateRef(agg: AggregateExpr, column: Sql, d: Dialect): SqlEx
       return { sql: sql`(coalesce(${column}, 0) = 0)`, nullable: false };
     default:
       void d;
-      return { sql: column, nullable: true };
+      return textTime ? { sql: column, nullable: true, textTime } : { sql: column, nullable: true };
   }
 }

@@ -72,13 +72,23 @@ export class RowJoins {
   value(path: readonly string[], field: string): SqlExpr {
     const { table, alias } = this.follow(path);
     const def = fieldOf(table, field);
-    const column = sql.id(alias, def.column);
-    return { sql: readField(this.dialect, def, column), nullable: true };
+    return readField(this.dialect, def, sql.id(alias, def.column));
   }
 }
 
-export function readField(dialect: Dialect, def: FieldDef, column: Sql): Sql {
-  return !def.link && (def.type === 'timestamp' || def.type === 'date') ? dialect.readTimestamp(column, def.storage) : column;
+/**
+ * A stored field as a value: timestamps in the engine's representation, except that
+ * `isoUtcSeconds` text stays text on engines that can compare it as such (`textTime`).
+ */
+export function readField(dialect: Dialect, def: FieldDef, column: Sql): SqlExpr {
+  if (def.link || (def.type !== 'timestamp' && def.type !== 'date')) return { sql: column, nullable: true };
+  if (def.storage === 'isoUtcSeconds' && dialect.capabilities.textTimestamps) return { sql: column, nullable: true, textTime: true };
+  return { sql: dialect.readTimestamp(column, def.storage), nullable: true };
+}
+
+/** Whether a stored field is read as `isoUtcSeconds` text (see `readField`). */
+export function isTextTime(dialect: Dialect, def: FieldDef): boolean {
+  return !def.link && (def.type === 'timestamp' || def.type === 'date') && def.storage === 'isoUtcSeconds' && dialect.capabilities.textTimestamps;
 }
 
 export function tableOf(ws: CheckedWorkspace, name: string): TableDef {

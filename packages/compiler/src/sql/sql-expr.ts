@@ -12,7 +12,7 @@
  * carries a coalesce where one is needed.
  */
 import { sql } from 'kysely';
-import type { IrExpr, ScalarType, TimeWindow } from '@seg/core';
+import type { IrExpr, ScalarType, TimePoint, TimeWindow } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import { requireCapability } from '../dialect/dialect';
 
@@ -20,6 +20,36 @@ export interface SqlExpr {
   readonly sql: Sql;
   /** False when the value can never be missing (counts, literals, coalesced conditions). */
   readonly nullable: boolean;
+  /**
+   * A timestamp held as `isoUtcSeconds` text rather than in the engine's representation
+   * (SQLite only): compared with text parameters, so an index on the column serves.
+   */
+  readonly textTime?: boolean;
+}
+
+/** A timestamp value in the engine's representation (text times converted). */
+export function engineTime(e: SqlExpr, d: Dialect): SqlExpr {
+  return e.textTime ? { sql: d.timeFromText(e.sql), nullable: e.nullable } : e;
+}
+
+/** The time point an expression stands for, if it is one (a `time` node or a date literal). */
+function timePointOf(expr: IrExpr): TimePoint | undefined {
+  if (expr.kind === 'time') return expr.point;
+  if (expr.kind === 'literal' && (expr.type === 'date' || expr.type === 'timestamp') && typeof expr.value === 'string') {
+    return { kind: 'fixed', value: expr.value, date: expr.type === 'date' };
+  }
+  return undefined;
+}
+
+/** Both sides of a comparison in one representation: text times meet text parameters, or become engine times. */
+function alignTimes(leftIr: IrExpr, left: SqlExpr, rightIr: IrExpr, right: SqlExpr, d: Dialect): [SqlExpr, SqlExpr] {
+  if (left.textTime === right.textTime) return [left, right];
+  const [text, other, otherIr] = left.textTime ? [left, right, rightIr] : [right, left, leftIr];
+  const point = timePointOf(otherIr);
+  const aligned: [SqlExpr, SqlExpr] = point
+    ? [text, { sql: d.textTimeParam(point), nullable: false, textTime: true }]
+    : [engineTime(text, d), other];
+  return left.textTime ? aligned : [aligned[1], aligned[0]];
 }
 
 export type LeafExpr = Extract<
@@ -74,8 +104,7 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
       return { sql: sql`(${sql.join(args.map((a) => a.sql), op)})`, nullable: args.some((a) => a.nullable) };
     }
     case 'compare': {
-      const left = sub(expr.left);
-      const right = sub(expr.right);
+      const [left, right] = alignTimes(expr.left, sub(expr.left), expr.right, sub(expr.right), d);
       const op = expr.op === '!=' ? '<>' : expr.op;
       return { sql: sql`(${left.sql} ${sql.raw(op)} ${right.sql})`, nullable: left.nullable || right.nullable };
     }
@@ -118,7 +147,7 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
       return compileCall(expr, scope);
     case 'inWindow': {
       const subject = sub(expr.subject);
-      return { sql: windowCondition(subject.sql, expr.window, d, true), nullable: subject.nullable };
+      return { sql: windowCondition(subject, expr.window, d, true), nullable: subject.nullable };
     }
   }
 }
@@ -132,13 +161,15 @@ export function asCondition(expr: SqlExpr, d: Dialect): Sql {
  * `start <= t < end`, with the end clipped to the as-of time. `clipToAsOf` is false
  * inside event passes, whose rows are already limited to events before as-of.
  */
-export function windowCondition(t: Sql, window: TimeWindow, d: Dialect, clipToAsOf: boolean): Sql {
+export function windowCondition(time: SqlExpr, window: TimeWindow, d: Dialect, clipToAsOf: boolean): Sql {
+  const t = time.sql;
+  const param = (point: TimePoint) => (time.textTime ? d.textTimeParam(point) : d.timeParam(point));
   const parts: Sql[] = [];
-  if (window.start) parts.push(sql`${t} >= ${d.timeParam(window.start)}`);
-  if (window.end) parts.push(sql`${t} < ${d.timeParam(window.end)}`);
+  if (window.start) parts.push(sql`${t} >= ${param(window.start)}`);
+  if (window.end) parts.push(sql`${t} < ${param(window.end)}`);
   // Relative ends at or before the as-of time need no clip; fixed or future ones do.
   const endIsPast = window.end?.kind === 'relative' && window.end.amount >= 0;
-  if (clipToAsOf && !endIsPast) parts.push(sql`${t} < ${d.timeParam({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' })}`);
+  if (clipToAsOf && !endIsPast) parts.push(sql`${t} < ${param({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' })}`);
   if (parts.length === 0) return d.bool(true);
   return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql.raw(' and '))})`;
 }
@@ -173,7 +204,12 @@ function compileIn(expr: Extract<IrExpr, { kind: 'in' }>, scope: ExprScope): Sql
 
 function compileCall(expr: Extract<IrExpr, { kind: 'call' }>, scope: ExprScope): SqlExpr {
   const d = scope.dialect;
-  const args = expr.args.map((a) => compileExpr(a, scope));
+  let args = expr.args.map((a) => compileExpr(a, scope));
+  // Text times stay text only when every argument is one (min/max/coalesce of canonical text is exact).
+  const allText = args.every((a) => a.textTime);
+  if (!allText) args = args.map((a) => engineTime(a, d));
+  const textTime = allText && args.length > 0 && expr.fn !== 'days_since';
+  if (expr.fn === 'days_since') args = args.map((a) => engineTime(a, d));
   const anyNullable = args.some((a) => a.nullable);
   const sqls = args.map((a) => a.sql);
   switch (expr.fn) {
@@ -181,19 +217,19 @@ function compileCall(expr: Extract<IrExpr, { kind: 'call' }>, scope: ExprScope):
     case 'max': {
       const body = expr.fn === 'min' ? d.least(sqls) : d.greatest(sqls);
       // A missing argument makes the result missing, on every engine.
-      if (!anyNullable || d.leastPropagatesNull) return { sql: body, nullable: anyNullable };
+      if (!anyNullable || d.leastPropagatesNull) return { sql: body, nullable: anyNullable, textTime };
       const test = sql.join(
         args.filter((a) => a.nullable).map((a) => sql`${a.sql} is null`),
         sql.raw(' or '),
       );
-      return { sql: sql`(case when ${test} then null else ${body} end)`, nullable: true };
+      return { sql: sql`(case when ${test} then null else ${body} end)`, nullable: true, textTime };
     }
     case 'round':
       return { sql: d.round(sqls[0]!, sqls[1]), nullable: anyNullable };
     case 'abs':
       return { sql: sql`abs(${sqls[0]!})`, nullable: anyNullable };
     case 'coalesce':
-      return { sql: sql`coalesce(${sql.join(sqls)})`, nullable: args.every((a) => a.nullable) };
+      return { sql: sql`coalesce(${sql.join(sqls)})`, nullable: args.every((a) => a.nullable), textTime };
     case 'days_since': {
       requireCapability(d, 'mathFunctions', 'days_since');
       const asOf = d.epochSeconds(d.timeParam({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' }));
@@ -204,7 +240,8 @@ function compileCall(expr: Extract<IrExpr, { kind: 'call' }>, scope: ExprScope):
       const [lat1, lon1, lat2, lon2] = sqls as [Sql, Sql, Sql, Sql];
       // Haversine on a sphere of radius 6,371 km.
       const h = sql`power(sin(radians(${lat2} - ${lat1}) / 2), 2) + cos(radians(${lat1})) * cos(radians(${lat2})) * power(sin(radians(${lon2} - ${lon1}) / 2), 2)`;
-      return { sql: sql`(2 * 6371 * asin(sqrt(${h})))`, nullable: anyNullable };
+      // Rounding can push the root a hair above 1 for antipodal points; asin would fail there.
+      return { sql: sql`(2 * 6371 * asin(${d.least([sql`1`, sql`sqrt(${h})`])}))`, nullable: anyNullable };
     }
   }
 }

@@ -167,3 +167,10 @@ export function typePhrase(type: Ty): string {
 export function isTimeType(type: Ty): boolean {
   return type === 'date' || type === 'timestamp';
 }
+
+/** Whether two types can be compared: the same type, or a date with a timestamp. */
+export function comparable(a: Ty, b: Ty): boolean {
+  if (a === 'unknown' || b === 'unknown') return true;
+  if (a === 'list' || b === 'list' || a === 'duration' || b === 'duration') return false;
+  return a === b || (isTimeType(a) && isTimeType(b));
+}

@@ -62,18 +62,26 @@ export interface CheckResult {
  */
 export function checkWorkspace(input: WorkspaceInput): CheckResult {
   const paths = Object.keys(input.files).sort(comparePaths);
-  const files: SourceFile[] = [];
-  const syntax: Diagnostic[] = [];
-  const texts = new Map<string, string>();
-  for (const path of paths) {
-    const text = input.files[path]!;
-    texts.set(path, text);
-    const parsed = parseFile(path, text);
-    files.push(parsed.file);
-    syntax.push(...parsed.diagnostics);
-  }
+  const parsed = paths.map((path) => parseFile(path, input.files[path]!));
+  return checkParsedFiles(parsed, input.config);
+}
 
-  const timezone = input.config?.timezone ?? 'UTC';
+/**
+ * Checks files that are already parsed (the language server keeps parses of
+ * unchanged files between keystrokes). Same result as `checkWorkspace`.
+ */
+export function checkParsedFiles(
+  parsed: readonly { readonly file: SourceFile; readonly diagnostics: readonly Diagnostic[] }[],
+  config: WorkspaceInput['config'] = {},
+): CheckResult {
+  const ordered = [...parsed].sort((a, b) => comparePaths(a.file.path, b.file.path));
+  const files = ordered.map((p) => p.file);
+  const paths = files.map((file) => file.path);
+  const syntax = ordered.flatMap((p) => p.diagnostics);
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const sources: Record<string, string> = Object.fromEntries(texts);
+
+  const timezone = config?.timezone ?? 'UTC';
   const ctx = new CheckContext(timezone, texts);
   const collected = collectDeclarations(ctx, files);
   const familySources = new Set<string>();
@@ -161,7 +169,7 @@ export function checkWorkspace(input: WorkspaceInput): CheckResult {
     tests,
     evaluationOrder,
     timezone,
-    sourceHash: sourceHash(input.files),
+    sourceHash: sourceHash(sources),
   };
   return { files, diagnostics, workspace, symbols };
 }

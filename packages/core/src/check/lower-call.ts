@@ -6,10 +6,9 @@
 import type { CallExpr } from '../syntax/ast';
 import { AGGREGATE_FNS } from '../syntax/ast';
 import type { IrExpr, RankFn, ScalarFn, ScalarType } from '../model/ir';
-import { type Env, errorIr, isTimeType, kindPhrase, type Ty, typeOf, typePhrase } from './check-context';
+import { comparable, type Env, errorIr, isTimeType, kindPhrase, type Ty, typeOf, typePhrase } from './check-context';
 import { closestName } from './did-you-mean';
 import type { ExprLowerer } from './lower-expr';
-import { comparable } from './lower-expr';
 import { asTime } from './lower-time';
 import { symbolId } from './symbol-index';
 

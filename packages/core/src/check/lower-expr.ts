@@ -3,27 +3,17 @@
  * reported where they are found and leave an `unknown`-typed node behind, so
  * one mistake produces one diagnostic, not a cascade.
  */
-import type {
-  BetweenExpr,
-  BlockExpr,
-  CompareExpr,
-  Expr,
-  InListExpr,
-  LogicalExpr,
-  RefExpr,
-  StringLit,
-} from '../syntax/ast';
+import type { BlockExpr, Expr, LogicalExpr, RefExpr } from '../syntax/ast';
 import type { IrExpr, ScalarType } from '../model/ir';
-import { type CheckContext, type Env, errorIr, isTimeType, type Ty, typeOf, typePhrase } from './check-context';
+import { type CheckContext, type Env, errorIr, isTimeType, typeOf, typePhrase } from './check-context';
 import { closestName } from './did-you-mean';
 import { lowerAggregate } from './lower-aggregate';
 import { lowerCall } from './lower-call';
-import { asTime, checkCalendar, lowerWindow, timePointOf } from './lower-time';
+import { lowerBetween, lowerCompare, lowerInList } from './lower-comparison';
+import { asTime, lowerWindow, timePointOf } from './lower-time';
 import { lowerIndex, lowerListValue } from './lower-values';
 import { NameResolver, OFFER_PROP_TYPES } from './resolve-name';
 import { symbolId } from './symbol-index';
-
-const ORDERED: ReadonlySet<Ty> = new Set(['number', 'text', 'date', 'timestamp', 'unknown']);
 
 export class ExprLowerer {
   readonly resolver: NameResolver;
@@ -42,7 +32,6 @@ export class ExprLowerer {
       case 'Bool':
         return { kind: 'literal', type: 'bool', value: expr.value };
       case 'Date':
-        if (!checkCalendar(this.ctx, env.file, expr)) return errorIr();
         return { kind: 'literal', type: 'date', value: expr.value };
       case 'Timestamp':
       case 'Ago':
@@ -85,9 +74,9 @@ export class ExprLowerer {
       case 'Logical':
         return this.logical(expr, env);
       case 'Compare':
-        return this.compare(expr, env);
+        return lowerCompare(this, expr, env);
       case 'InList':
-        return this.inList(expr, env);
+        return lowerInList(this, expr, env);
       case 'InWindow': {
         const subject = this.lower(expr.subject, env);
         this.expectTime(subject, expr.subject, env);
@@ -96,7 +85,7 @@ export class ExprLowerer {
         return { kind: 'inWindow', type: 'bool', subject, window };
       }
       case 'Between':
-        return this.between(expr, env);
+        return lowerBetween(this, expr, env);
       case 'IsMissing':
         return { kind: 'isMissing', type: 'bool', negated: expr.negated, arg: this.lower(expr.subject, env) };
       case 'TextMatch':
@@ -245,153 +234,10 @@ export class ExprLowerer {
     return this.lower(expr, env);
   }
 
-  private compare(expr: CompareExpr, env: Env): IrExpr {
-    const bare = (e: Expr) => e.kind === 'Ref' && e.parts.length === 1;
-    let left: IrExpr;
-    let right: IrExpr;
-    if (bare(expr.left) && !bare(expr.right)) {
-      right = this.operand(expr.right, env, false);
-      left = this.operand(expr.left, env, typeOf(right) === 'outcome');
-    } else {
-      left = this.operand(expr.left, env, false);
-      right = this.operand(expr.right, env, typeOf(left) === 'outcome');
-    }
-    [left, right] = this.coerceTimes(left, right);
-    const lt = typeOf(left);
-    const rt = typeOf(right);
-    if (lt !== 'unknown' && rt !== 'unknown') {
-      if (!comparable(lt, rt)) {
-        const hint = lt === 'list' || rt === 'list' ? ' To test membership, use `in`.' : '';
-        this.ctx.report(
-          'SEG2001',
-          env.file,
-          expr.span,
-          `\`${this.ctx.snippet(env.file, expr.left.span)}\` is ${typePhrase(lt)} but \`${this.ctx.snippet(env.file, expr.right.span)}\` is ${typePhrase(rt)}; they cannot be compared.${hint}`,
-        );
-        return errorIr();
-      }
-      if (expr.op !== '=' && expr.op !== '!=' && !ORDERED.has(lt)) {
-        this.ctx.report('SEG2018', env.file, expr.span, `${capitalise(typePhrase(lt))} has no order; only \`=\` and \`!=\` compare it.`);
-        return errorIr();
-      }
-      this.checkEnum(left, expr.right, env);
-      this.checkEnum(right, expr.left, env);
-    }
-    return { kind: 'compare', type: 'bool', op: expr.op, left, right };
-  }
-
   /** A date literal next to a timestamp is the start of that day. */
   coerceTimes(a: IrExpr, b: IrExpr): [IrExpr, IrExpr] {
     if (typeOf(a) === 'timestamp') return [a, asTime(b)];
     if (typeOf(b) === 'timestamp') return [asTime(a), b];
     return [a, b];
   }
-
-  /** Reports a text literal compared with an enumerated field when it is not one of the field's values. */
-  checkEnum(field: IrExpr, other: Expr, env: Env): void {
-    let literal: Expr = other;
-    while (literal.kind === 'Paren') literal = literal.inner;
-    if (literal.kind !== 'String') return;
-    const values = this.enumValues(field);
-    if (!values || values.includes(literal.value)) return;
-    this.reportEnumValue(literal, values, field, env.file);
-  }
-
-  reportEnumValue(literal: StringLit, values: readonly string[], field: IrExpr, file: string): void {
-    const best = closestName(literal.value, values);
-    const name = field.kind === 'field' ? field.field : 'this field';
-    const replacement = best === undefined ? undefined : JSON.stringify(best);
-    this.ctx.report(
-      'SEG2007',
-      file,
-      literal.span,
-      `${literal.raw} is not one of the values of \`${name}\` (${values.map((v) => JSON.stringify(v)).join(', ')})${replacement ? `; did you mean ${replacement}?` : '.'}`,
-      { suggestions: replacement ? [this.ctx.replaceWith(file, literal.span, replacement)] : [] },
-    );
-  }
-
-  /** The declared values of an enumerated field read by `ir`, if it is one. */
-  enumValues(ir: IrExpr): readonly string[] | undefined {
-    if (ir.kind !== 'field') return undefined;
-    let table = this.ctx.tables.get(ir.table);
-    for (const link of ir.path) table = table && this.ctx.tables.get(table.fields[link]?.link?.target ?? '');
-    return table?.fields[ir.field]?.values;
-  }
-
-  private inList(expr: InListExpr, env: Env): IrExpr {
-    const needle = this.lower(expr.subject, env);
-    if (typeOf(needle) === 'outcome') return this.outcomeIn(expr, needle, env);
-    const haystack = lowerListValue(this, expr.list, env);
-    const itemType = haystack.kind === 'list' || haystack.kind === 'mapLookup' ? haystack.itemType : undefined;
-    const type = typeOf(needle);
-    const empty = haystack.kind === 'list' && haystack.items.length === 0;
-    if (itemType && type !== 'unknown' && !empty && !comparable(type, itemType)) {
-      this.ctx.report(
-        'SEG2001',
-        env.file,
-        expr.span,
-        `\`${this.ctx.snippet(env.file, expr.subject.span)}\` is ${typePhrase(type)} but the list holds ${typePhrase(itemType)} values.`,
-      );
-      return errorIr();
-    }
-    const values = this.enumValues(needle);
-    let list: Expr = expr.list;
-    while (list.kind === 'Paren' && list.inner.kind === 'Paren') list = list.inner;
-    const items = list.kind === 'List' ? list.items : list.kind === 'Paren' ? [list.inner] : [];
-    if (values) for (const item of items) if (item.kind === 'String' && !values.includes(item.value)) this.reportEnumValue(item, values, needle, env.file);
-    return { kind: 'in', type: 'bool', negated: expr.negated, needle, haystack };
-  }
-
-  /** `offer.strategy in (retain, cross_sell)`: outcomes are not list values, so this is a chain of comparisons. */
-  private outcomeIn(expr: InListExpr, needle: IrExpr, env: Env): IrExpr {
-    const list = expr.list.kind === 'Paren' ? [expr.list.inner] : expr.list.kind === 'List' ? expr.list.items : [expr.list];
-    const op = expr.negated ? '!=' : '=';
-    const args: IrExpr[] = list.map((item) => ({ kind: 'compare', type: 'bool', op, left: needle, right: this.operand(item, env, true) }));
-    if (args.length === 1) return args[0]!;
-    return { kind: expr.negated ? 'and' : 'or', type: 'bool', args };
-  }
-
-  private between(expr: BetweenExpr, env: Env): IrExpr {
-    const subject = this.lower(expr.subject, env);
-    const type = typeOf(subject);
-    if (isTimeType(type)) {
-      // On time values `between` takes whole days: [start of low, start of the day after high).
-      const start = timePointOf(this, expr.low, env, 'start');
-      const end = timePointOf(this, expr.high, env, 'betweenEnd');
-      if (!start || !end) return errorIr();
-      const inWindow: IrExpr = { kind: 'inWindow', type: 'bool', subject, window: { start, end } };
-      return expr.negated ? { kind: 'not', type: 'bool', arg: inWindow } : inWindow;
-    }
-    const low = this.lower(expr.low, env);
-    const high = this.lower(expr.high, env);
-    if (type === 'unknown') return errorIr();
-    if (!ORDERED.has(type)) {
-      this.ctx.report('SEG2018', env.file, expr.subject.span, `${capitalise(typePhrase(type))} has no order, so \`between\` cannot apply to it.`);
-      return errorIr();
-    }
-    for (const [ir, side] of [[low, expr.low], [high, expr.high]] as const) {
-      const sideType = typeOf(ir);
-      if (sideType !== 'unknown' && !comparable(type, sideType)) {
-        this.ctx.report(
-          'SEG2001',
-          env.file,
-          side.span,
-          `\`${this.ctx.snippet(env.file, expr.subject.span)}\` is ${typePhrase(type)} but \`${this.ctx.snippet(env.file, side.span)}\` is ${typePhrase(sideType)}.`,
-        );
-        return errorIr();
-      }
-    }
-    return { kind: 'between', type: 'bool', negated: expr.negated, subject, low, high };
-  }
-}
-
-/** Whether two types can be compared: the same type, or a date with a timestamp. */
-export function comparable(a: Ty, b: Ty): boolean {
-  if (a === 'unknown' || b === 'unknown') return true;
-  if (a === 'list' || b === 'list' || a === 'duration' || b === 'duration') return false;
-  return a === b || (isTimeType(a) && isTimeType(b));
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -5,8 +5,7 @@
  */
 import type { Expr, Window } from '../syntax/ast';
 import type { IrExpr, TimePoint, TimeWindow } from '../model/ir';
-import type { CheckContext, Env } from './check-context';
-import type { Span } from '../text/span';
+import type { Env } from './check-context';
 import type { ExprLowerer } from './lower-expr';
 
 /** `end` of a `between` is inclusive of its whole day: the point moves to the start of the next day. */
@@ -24,25 +23,6 @@ function adjust(point: TimePoint, role: PointRole): TimePoint {
   // `today` names a whole day too: its end is the start of tomorrow.
   if (point.anchor === 'today' && point.unit === 'day') return { ...point, amount: point.amount - 1 };
   return point;
-}
-
-const DATE_PART = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
-
-/** Whether `2026-02-30` / `2026-11-01T25:00:00Z` names a real day and time. */
-export function isCalendarValid(text: string): boolean {
-  const m = DATE_PART.exec(text);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > days) return false;
-  return m[4] === undefined || (Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6] ?? 0) < 60);
-}
-
-/** Reports a date or timestamp literal that is not on the calendar; true when it is fine. */
-export function checkCalendar(ctx: CheckContext, file: string, expr: { value: string; span: Span }): boolean {
-  if (isCalendarValid(expr.value)) return true;
-  ctx.report('SEG2021', file, expr.span, `\`${expr.value}\` is not a real date${expr.value.length > 10 ? ' and time' : ''}.`);
-  return false;
 }
 
 /** A date literal used where a time is expected becomes a fixed time point. */
@@ -67,10 +47,8 @@ export function timePointOf(lowerer: ExprLowerer, expr: Expr, env: Env, role: Po
     case 'Now':
       return { kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' };
     case 'Date':
-      checkCalendar(lowerer.ctx, env.file, expr);
       return adjust({ kind: 'fixed', value: expr.value, date: true }, role);
     case 'Timestamp':
-      checkCalendar(lowerer.ctx, env.file, expr);
       return { kind: 'fixed', value: expr.value, date: false };
     default: {
       const ir = asTime(lowerer.lower(expr, env));

@@ -4,9 +4,8 @@
  */
 import type { ConstDecl, Expr, IndexExpr, ListDecl, MapDecl } from '../syntax/ast';
 import type { IrExpr, ScalarType } from '../model/ir';
-import { type Env, errorIr, type MapValue, typeOf, typePhrase } from './check-context';
+import { comparable, type Env, errorIr, type MapValue, typeOf, typePhrase } from './check-context';
 import type { ExprLowerer } from './lower-expr';
-import { comparable } from './lower-expr';
 
 type Scalar = string | number | boolean;
 

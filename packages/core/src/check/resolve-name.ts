@@ -57,9 +57,12 @@ export class NameResolver {
     const single = parts.length === 1;
     const ctx = this.ctx;
 
+    const offerScope = head.text === 'offer' && !single && (env.offer !== undefined || env.plan?.part === 'ranking');
     if (env.event) {
       const event = env.event;
-      if (event.fields[head.text]) {
+      const field = event.fields[head.text];
+      // `offer.name` inside `contacts where offer = offer.name` is the current offer, not the contact's text field.
+      if (field && !(offerScope && !field.link)) {
         if (!quiet) this.warnEventShadow(head, event, env.file);
         return this.walk(event, parts, 0, 'event', env.file, quiet);
       }
@@ -68,9 +71,7 @@ export class NameResolver {
         return this.walk(event, parts, 1, 'event', env.file, quiet);
       }
     }
-    if (head.text === 'offer' && !single && (env.offer || env.plan?.part === 'ranking')) {
-      return this.offerProperty(parts, env, quiet);
-    }
+    if (offerScope) return this.offerProperty(parts, env, quiet);
     if (single && env.plan?.part === 'ranking') {
       if (head.text === 'score' || head.text === 'value') {
         if (!quiet) this.warnContextShadow(head, env.file, `the offer's ${head.text}`);

@@ -10,7 +10,7 @@ import { parseAsOf } from '../model/time-points';
 import { type CheckContext, type DeclEntry, type DeclKind, kindPhrase } from './check-context';
 import { closestName } from './did-you-mean';
 import type { ExprLowerer } from './lower-expr';
-import { checkCalendar } from './lower-time';
+import { reportEnumValue } from './lower-comparison';
 import { checkOutcomeName } from './offer-checker';
 import { checkOfferName } from './plan-checker';
 import { symbolId } from './symbol-index';
@@ -201,9 +201,8 @@ function fixtureValue(t: TestContext, expr: Expr, field: FieldDef, table: string
     );
     return undefined;
   }
-  if ((inner.kind === 'Date' || inner.kind === 'Timestamp') && !checkCalendar(t.ctx, t.file, inner)) return undefined;
   if (inner.kind === 'String' && field.values && !field.values.includes(inner.value)) {
-    t.lowerer.reportEnumValue(inner, field.values, { kind: 'field', type: 'text', scope: 'event', table, path: [], field: field.name }, t.file);
+    reportEnumValue(t.lowerer, inner, field.values, { kind: 'field', type: 'text', scope: 'event', table, path: [], field: field.name }, t.file);
     return undefined;
   }
   return value;

@@ -51,7 +51,6 @@ export const CHECK_CODES = {
   SEG2018: { severity: 'error', summary: 'Ordering comparison (`<`, `>`…) on values that have no order (bool, outcomes).' },
   SEG2019: { severity: 'warning', summary: 'A time window that can never contain anything (it ends before it starts).' },
   SEG2020: { severity: 'error', summary: 'A map declares the same key twice.' },
-  SEG2021: { severity: 'error', summary: 'A date or timestamp that is not on the calendar (`2026-02-30`).' },
 
   // -- data model -----------------------------------------------------------
   SEG3001: { severity: 'error', summary: 'The workspace has no `audience` declaration.' },

@@ -10,6 +10,10 @@
  * (calendar arithmetic in the workspace time zone, see `time-points.ts`).
  */
 import type { Span } from '../text/span';
+// The operators are the syntax's own; one definition keeps the two layers from drifting.
+import type { AggregateFn, CompareOp } from '../syntax/ast';
+
+export type { AggregateFn, CompareOp };
 
 export type ScalarType = 'text' | 'number' | 'bool' | 'date' | 'timestamp';
 
@@ -68,16 +72,20 @@ export interface FieldDef {
   readonly link?: { readonly target: string };
   /**
    * For `timestamp`/`date` fields: how the database stores the value, when known
-   * (from a schema inspection). Absent = unknown: SQLite accepts ISO text or epoch
-   * seconds per row; PostgreSQL/DuckDB cast the column to timestamptz (native or text).
-   * Needed there only for columns holding numbers of seconds ('epochSeconds').
+   * (from configuration or a schema inspection). Absent = unknown: SQLite accepts ISO
+   * text or epoch seconds per row; PostgreSQL/DuckDB cast the column to timestamptz
+   * (native or text). Needed there only for columns holding numbers of seconds.
    */
   readonly storage?: TimestampStorage;
   readonly origin?: Origin;
 }
 
-/** How a timestamp column is stored: ISO-8601 text, a number of seconds since 1970, or the engine's own type. */
-export type TimestampStorage = 'text' | 'epochSeconds' | 'native';
+/**
+ * How a timestamp column is stored: ISO-8601 text in any form; ISO-8601 UTC text with
+ * whole seconds in exactly one form, `2026-11-21T09:13:05Z` (it sorts as time, so SQLite
+ * can compare and index it as text); a number of seconds since 1970; or the engine's own type.
+ */
+export type TimestampStorage = 'text' | 'isoUtcSeconds' | 'epochSeconds' | 'native';
 
 // ---------------------------------------------------------------------------
 // Time
@@ -102,10 +110,6 @@ export interface TimeWindow {
 
 // ---------------------------------------------------------------------------
 // Expressions
-
-export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
-
-export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'distinct' | 'first' | 'last' | 'any' | 'none';
 
 export type ScalarFn = 'min' | 'max' | 'round' | 'abs' | 'coalesce' | 'days_since' | 'distance_km';
 

@@ -108,6 +108,21 @@ describe('lowering values', () => {
 });
 
 describe('lowering offers and plans', () => {
+  it('reads the current offer inside an aggregate over contacts', () => {
+    const result = check('offer o {\n  eligible none(contacts in last 30 days where offer = offer.name)\n}\n');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.workspace!.offers.o!.eligible).toMatchObject({
+      kind: 'aggregate',
+      fn: 'none',
+      source: 'contacts',
+      where: {
+        kind: 'compare',
+        left: { kind: 'field', scope: 'event', table: 'contacts', path: [], field: 'offer' },
+        right: { kind: 'offerProp', type: 'text', name: 'name' },
+      },
+    });
+  });
+
   it('applies defaults', () => {
     const result = check('offer o {\n}\nplan p {\n  offers o\n}\n');
     expect(result.diagnostics).toEqual([]);

@@ -83,6 +83,11 @@ describe('the data model', () => {
     expect(result.diagnostics[2]!.suggestions?.[0]?.replacement).toBe('people');
   });
 
+  it('warns about an enumerated value listed twice', () => {
+    const result = check({ 'model.seg': AUDIENCE.replace('name text', 'name text in ("a", "b", "a")') }, { model: false });
+    expect(summary(result)).toEqual(['SEG3010 model.seg 4:27-4:30']);
+  });
+
   it('requires a time field to be a time', () => {
     const result = check({ 'model.seg': AUDIENCE + 'table visits time page {\n  person -> people on person_id\n  page text\n}\n' }, { model: false });
     expect(summary(result)).toEqual(['SEG3006 model.seg 6:19-6:23']);

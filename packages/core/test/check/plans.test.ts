@@ -16,9 +16,11 @@ strategy value_map {
 const OFFER = `offer welcome {
   category "Fashion"
   channels email
-  strategy grow
 }
 `;
+
+/** The same offer, serving the grow outcome of STRATEGY. */
+const OFFER_GROW = OFFER.replace('channels email', 'channels email\n  strategy grow');
 
 describe('strategies', () => {
   it('requires an else in each block', () => {
@@ -96,7 +98,7 @@ describe('offers', () => {
 
 describe('plans', () => {
   it('reports unknown offers and strategies with suggestions', () => {
-    const rules = STRATEGY + OFFER + 'plan p {\n  offers welcom\n  strategy valu_map\n}\n';
+    const rules = STRATEGY + OFFER_GROW + 'plan p {\n  offers welcom\n  strategy valu_map\n}\n';
     const result = check(rules);
     expect(summary(result)).toEqual(['SEG1009 rules.seg 17:10-17:16', 'SEG1010 rules.seg 18:12-18:20']);
     let files: Record<string, string> = { 'model.seg': MODEL, 'rules.seg': rules };
@@ -122,36 +124,42 @@ describe('plans', () => {
     ].join('\n');
     const result = check(rules);
     expect(summary(result)).toEqual([
-      'SEG4010 rules.seg 8:11-8:15',
-      'SEG4008 rules.seg 9:7-9:8',
-      'SEG4008 rules.seg 10:11-10:14',
-      'SEG4009 rules.seg 11:9-11:22',
-      'SEG4010 rules.seg 15:11-15:13',
+      'SEG4010 rules.seg 7:11-7:15',
+      'SEG4008 rules.seg 8:7-8:8',
+      'SEG4008 rules.seg 9:11-9:14',
+      'SEG4009 rules.seg 10:9-10:22',
+      'SEG4010 rules.seg 14:11-14:13',
     ]);
     expect(result.diagnostics[4]!.suggestions?.[0]?.replacement).toBe('10%');
   });
 
   it('warns when an offer serves an outcome the plan strategy never produces', () => {
-    const rules = STRATEGY + OFFER + 'offer other {\n  strategy retain\n}\nplan p {\n  offers welcome, other\n  strategy value_map\n}\n';
+    const rules = STRATEGY + OFFER_GROW + 'offer other {\n  strategy retain\n}\nplan p {\n  offers welcome, other\n  strategy value_map\n}\n';
     expect(codes(check(rules))).toEqual([]);
     const extra = 'strategy narrow {\n  primary { else convert }\n  secondary { else convert }\n}\n';
-    const result = check(STRATEGY + OFFER + extra + 'plan p {\n  offers welcome\n  strategy narrow\n}\n');
+    const result = check(STRATEGY + OFFER_GROW + extra + 'plan p {\n  offers welcome\n  strategy narrow\n}\n');
     expect(summary(result)).toEqual(['SEG4007 rules.seg 21:10-21:17']);
     expect(result.workspace).toBeDefined();
   });
 
+  it('supports only per customer and per category, and warns about an offer listed twice', () => {
+    const result = check(OFFER + 'plan p {\n  offers welcome, welcome\n  top 2 per order\n  at most 1 per channel\n}\n');
+    expect(summary(result)).toEqual(['SEG4017 rules.seg 6:19-6:26', 'SEG4013 rules.seg 7:13-7:18', 'SEG4013 rules.seg 8:17-8:24']);
+    expect(result.diagnostics.map((d) => d.suggestions?.[0]?.replacement)).toEqual([undefined, 'customer', 'category']);
+  });
+
   it('warns when a listed offer never goes through the plan channel', () => {
     const result = check(OFFER + 'plan p {\n  channel sms\n  offers welcome\n}\n');
-    expect(summary(result)).toEqual(['SEG4018 rules.seg 8:10-8:17']);
+    expect(summary(result)).toEqual(['SEG4018 rules.seg 7:10-7:17']);
   });
 
   it('knows primary and secondary only when the plan has a strategy', () => {
     const result = check(OFFER + 'plan p {\n  offers welcome\n  boost 2 when offer.strategy = primary\n}\n');
-    expect(summary(result)).toEqual(['SEG1013 rules.seg 8:33-8:40']);
+    expect(summary(result)).toEqual(['SEG1013 rules.seg 7:33-7:40']);
   });
 
   it('compares offer strategies with outcome names, and checks them', () => {
-    const ok = check(STRATEGY + OFFER + 'plan p {\n  offers all\n  strategy value_map\n  boost 2 when offer.strategy = grow\n  boost 3 when offer.strategy in (retain, reactivate)\n}\n');
+    const ok = check(STRATEGY + OFFER_GROW + 'plan p {\n  offers all\n  strategy value_map\n  boost 2 when offer.strategy = grow\n  boost 3 when offer.strategy in (retain, reactivate)\n}\n');
     expect(ok.diagnostics).toEqual([]);
     expect(ok.workspace!.plans.p!.boosts[0]!.condition).toEqual({
       kind: 'compare',
@@ -160,7 +168,7 @@ describe('plans', () => {
       left: { kind: 'offerProp', type: 'outcome', name: 'strategy' },
       right: { kind: 'outcome', type: 'outcome', name: 'grow' },
     });
-    const typo = check(STRATEGY + OFFER + 'plan p {\n  offers all\n  boost 2 when offer.strategy = gorw\n}\n');
+    const typo = check(STRATEGY + OFFER_GROW + 'plan p {\n  offers all\n  boost 2 when offer.strategy = gorw\n}\n');
     expect(summary(typo)).toEqual(['SEG1011 rules.seg 18:33-18:37']);
     expect(only(typo).suggestions?.[0]?.replacement).toBe('grow');
   });

@@ -114,6 +114,11 @@ describe('tests', () => {
     expect(result.diagnostics[3]!.suggestions?.[0]?.replacement).toBe('buyer');
   });
 
+  it('requires the customer key to be a literal', () => {
+    const result = check(withTest('  expect spend in buyer\n'), { model: false });
+    expect(summary(result)).toEqual(['SEG5009 tests.seg 3:10-3:15']);
+  });
+
   it('requires exactly one as-of, and unique titles', () => {
     const files = {
       'model.seg': MODEL,

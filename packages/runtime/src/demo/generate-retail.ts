@@ -7,6 +7,7 @@
  * transaction per chunk of customers, so memory stays flat whatever the size.
  */
 import type { Database } from '../db/database';
+import { quoteIdentifier } from '../fixtures/column-types';
 import { BatchInserter } from './batch-inserter';
 import { buildCoupons, buildProducts } from './retail-catalog';
 import { DAY_MS, simulateCustomer, type Campaign, type RetailSink, type RetailWorld } from './retail-customer';
@@ -106,7 +107,10 @@ export async function generateRetail(db: Database, options: GenerateRetailOption
 
   for (const sql of createIndexSqls()) await db.exec(sql);
   // Fresh statistics let the planners use the indexes from the first query.
-  if (db.dialect !== 'duckdb') await db.exec('ANALYZE');
+  // Only our tables: on a shared database a bare ANALYZE would visit everyone's.
+  if (db.dialect !== 'duckdb') {
+    for (const table of RETAIL_TABLES) await db.exec(`ANALYZE ${quoteIdentifier(table.name)}`);
+  }
 
   return {
     customers: customerRows.count,

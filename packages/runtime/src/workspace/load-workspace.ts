@@ -19,8 +19,8 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
  * Reads a workspace: the nearest folder at or above `dir` holding a seg.json, and
  * every `.seg` file below it. Without a seg.json, `dir` itself is the workspace.
  */
-export function loadWorkspace(dir: string): LoadedWorkspace {
-  const start = resolve(dir);
+export function loadWorkspace(dir: string, cwd: string = process.cwd()): LoadedWorkspace {
+  const start = resolve(cwd, dir);
   if (!existsSync(start)) throw new SegUserError(`No such folder: ${dir}`);
   if (!statSync(start).isDirectory()) throw new SegUserError(`Not a folder: ${dir} (give the workspace folder)`);
   const found = findConfig(start);

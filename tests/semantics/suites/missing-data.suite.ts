@@ -5,9 +5,9 @@
  * logic at condition level); `coalesce` and `is missing` handle missing explicitly.
  */
 import { describe, it } from 'vitest';
-import { testEngines } from '../../packages/runtime/test/support/engines';
-import { defineCorpus } from '../support/semantics';
-import { RETAIL_MODEL } from './corpus/retail-model';
+import { testEngines } from '../../../packages/runtime/test/support/engines';
+import { defineCorpus } from '../../support/semantics';
+import { RETAIL_MODEL } from '../corpus/retail-model';
 
 const AS_OF = '2026-03-31';
 
@@ -46,8 +46,20 @@ describe.each(testEngines())('missing data on $label', (engine) => {
   it('any over no events is false and none is true', async () => {
     await run.segment('any(orders)', AS_OF, ['m1', 'm3', 'm5']);
     await run.segment('none(orders)', AS_OF, ['m2', 'm4']);
-    await run.metric('any(orders)', AS_OF, { m1: true, m2: false, m4: false });
     await run.metric('none(orders where total > 15)', AS_OF, { m1: false, m2: true, m3: true });
+    await run.segment('not (count(orders in last 7 days) > 0)', AS_OF, ['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it('`not any(…)` selects the members with no such events', async () => {
+    await run.segment('not any(orders)', AS_OF, ['m2', 'm4']);
+  });
+
+  it('`any(…) = false` holds for members with no such events', async () => {
+    await run.segment('any(orders) = false', AS_OF, ['m2', 'm4']);
+  });
+
+  it('any as a metric value is false, not missing, over no events', async () => {
+    await run.metric('any(orders)', AS_OF, { m1: true, m2: false, m4: false });
   });
 
   it('avg, min and max over no (non-missing) values are missing', async () => {

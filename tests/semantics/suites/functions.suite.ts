@@ -3,9 +3,9 @@
  * constants, lists and map lookups.
  */
 import { describe, it } from 'vitest';
-import { testEngines } from '../../packages/runtime/test/support/engines';
-import { defineCorpus } from '../support/semantics';
-import { RETAIL_MODEL } from './corpus/retail-model';
+import { testEngines } from '../../../packages/runtime/test/support/engines';
+import { defineCorpus } from '../../support/semantics';
+import { RETAIL_MODEL } from '../corpus/retail-model';
 
 const AS_OF = '2026-03-31';
 const SYDNEY = { latitude: -33.8688, longitude: 151.2093 };
@@ -24,9 +24,9 @@ const corpus = defineCorpus({
   model: `${RETAIL_MODEL}\n${DECLARATIONS}`,
   data: {
     customers: [
-      { customer_id: 'f1', name: '100% cotton', country: 'NZ', favourite: 'AU', predicted_clv: 2.25, churn_risk: 0.6, ...SYDNEY, tier: 'gold', email_opt_in: true },
-      { customer_id: 'f2', name: '100 cotton', country: 'AU', favourite: 'NZ', predicted_clv: -2.5, churn_risk: 0.59, ...MELBOURNE, tier: 'silver' },
-      { customer_id: 'f3', name: 'a_b', country: 'FJ', favourite: 'AU', predicted_clv: 10, churn_risk: 0.75 },
+      { customer_id: 'f1', name: '100% cotton', country: 'NZ', favourite: 'AU', predicted_clv: 2.25, churn_risk: 0.6, ...SYDNEY, tier: 'gold', email_opt_in: true, birthday: '1990-05-17' },
+      { customer_id: 'f2', name: '100 cotton', country: 'AU', favourite: 'NZ', predicted_clv: -2.5, churn_risk: 0.59, ...MELBOURNE, tier: 'silver', birthday: '1999-12-31' },
+      { customer_id: 'f3', name: 'a_b', country: 'FJ', favourite: 'AU', predicted_clv: 10, churn_risk: 0.75, birthday: '2000-01-01' },
       { customer_id: 'f4', name: 'axb', country: 'FJ', favourite: 'XX', predicted_clv: 20 },
       { customer_id: 'f5', name: 'A_B', country: 'AU', favourite: null },
       { customer_id: 'f6', name: 'back\\slash', country: 'US', favourite: 'NZ' },
@@ -87,6 +87,16 @@ describe.each(testEngines())('expressions on $label', (engine) => {
   it('a field stored under another column name (`as "Loyalty Tier"`)', async () => {
     await run.segment('tier = "gold"', AS_OF, ['f1']);
     await run.metric('tier', AS_OF, { f1: 'gold', f2: 'silver', f3: null });
+  });
+
+  it('date fields compare with date literals, between whole days, and count days', async () => {
+    await run.segment('birthday < 2000-01-01', AS_OF, ['f1', 'f2']);
+    await run.segment('birthday >= 2000-01-01', AS_OF, ['f3']);
+    await run.segment('birthday = 1990-05-17', AS_OF, ['f1']);
+    await run.segment('birthday between 1990-01-01 and 1999-12-31', AS_OF, ['f1', 'f2']);
+    await run.segment('birthday is not missing', AS_OF, ['f1', 'f2', 'f3']);
+    await run.metric('days_since(birthday)', AS_OF, { f1: 13102, f3: 9586, f4: null });
+    await run.metric('birthday', AS_OF, { f1: '1990-05-17', f2: '1999-12-31', f4: null });
   });
 
   it('number comparisons and between (inclusive)', async () => {

@@ -4,11 +4,11 @@
  * precedence of `and` over `or`, and conditions on separate lines.
  */
 import { describe, expect, it } from 'vitest';
-import { testEngines } from '../../packages/runtime/test/support/engines';
-import { bindParameters, compileMembers } from '../../packages/compiler/src/index';
-import { parseAsOf } from '../../packages/core/src/model/time-points';
-import { checked, defineCorpus } from '../support/semantics';
-import { RETAIL_MODEL } from './corpus/retail-model';
+import { testEngines } from '../../../packages/runtime/test/support/engines';
+import { bindParameters, compileMembers } from '../../../packages/compiler/src/index';
+import { parseAsOf } from '../../../packages/core/src/model/time-points';
+import { checked, defineCorpus } from '../../support/semantics';
+import { RETAIL_MODEL } from '../corpus/retail-model';
 
 const AS_OF = '2026-03-31';
 
@@ -17,8 +17,10 @@ metric spend = sum(orders.total)
 metric orders_n = count(orders)
 metric m_score = quintile(spend)
 
-segment buyers { orders_n > 0 }
-segment big { spend >= 100 }
+// Bought at least once (a doc comment).
+segment buyers "Buyers" { orders_n > 0 }
+/* Spent 100 or more, ever. */
+segment big "Big spenders" { spend >= 100 } // trailing comment
 segment big_buyers { buyers and big }
 segment small_buyers { buyers and not big }
 segment top_spenders { m_score >= 4 }
@@ -65,11 +67,11 @@ const corpus = defineCorpus({
   model: RETAIL_MODEL,
   data: {
     customers: [
-      { customer_id: 'k1', country: 'AU', email_opt_in: true },
-      { customer_id: 'k2', country: 'NZ', email_opt_in: false },
-      { customer_id: 'k3', country: 'AU', email_opt_in: null },
-      { customer_id: 'k4', country: 'US' },
-      { customer_id: 'k5', country: 'AU' },
+      { customer_id: 'k1', country: 'AU', email_opt_in: true, name: 'apple' },
+      { customer_id: 'k2', country: 'NZ', email_opt_in: false, name: 'Banana' },
+      { customer_id: 'k3', country: 'AU', email_opt_in: null, name: 'cherry' },
+      { customer_id: 'k4', country: 'US', name: 'Äpfel' },
+      { customer_id: 'k5', country: 'AU', name: 'b' },
       { customer_id: 'k6', country: 'NZ', email_opt_in: true },
     ],
     orders: [
@@ -113,6 +115,30 @@ describe.each(testEngines())('composition on $label', (engine) => {
   it('`and` binds tighter than `or`; parentheses group', async () => {
     expect(await members('and_first')).toEqual(['k1', 'k2', 'k3', 'k5', 'k6']);
     expect(await members('grouped')).toEqual(['k2', 'k6']);
+  });
+
+  it('metrics and segments inside an aggregate’s where', async () => {
+    await run.metric('count(orders where total > avg_total)', AS_OF, { k1: 1, k2: 0, k5: 0 }, 'metric avg_total = avg(orders.total)');
+    await run.metric('count(orders where total >= 0.5 * spend)', AS_OF, { k1: 1, k2: 1, k3: 1, k5: 0 }, 'metric spend = sum(orders.total)');
+    await run.metric('count(orders where big)', AS_OF, { k1: 2, k2: 1, k3: 0, k4: 1, k6: 1 }, 'segment big { sum(orders.total) >= 100 }');
+  });
+
+  it('a link from an event back to the audience', async () => {
+    await run.segment('any(orders where customer.country = "AU")', AS_OF, ['k1', 'k3']);
+  });
+
+  it('metrics of text and bool type', async () => {
+    await run.segment('top_country = "AU"', AS_OF, ['k1', 'k3', 'k5'], 'metric top_country = country');
+    await run.segment('is_big and country = "NZ"', AS_OF, ['k2', 'k6'], 'segment big { sum(orders.total) >= 100 }\nmetric is_big = big');
+  });
+
+  it('text order is by code point, the same on every engine', async () => {
+    await run.segment('name < "b"', AS_OF, ['k1', 'k2']);
+    await run.segment('name >= "b"', AS_OF, ['k3', 'k4', 'k5']);
+  });
+
+  it('a timestamp literal with an offset', async () => {
+    await run.segment('any(orders where placed_at >= 2026-01-07T10:00:00+10:00)', AS_OF, ['k1', 'k4', 'k6']);
   });
 
   it('`not` in front of a block', async () => {

@@ -6,9 +6,9 @@
  * The hand-worked scores below were cross-checked with numpy.quantile.
  */
 import { describe, it } from 'vitest';
-import { testEngines } from '../../packages/runtime/test/support/engines';
-import { defineCorpus } from '../support/semantics';
-import { RETAIL_MODEL } from './corpus/retail-model';
+import { testEngines } from '../../../packages/runtime/test/support/engines';
+import { defineCorpus } from '../../support/semantics';
+import { RETAIL_MODEL } from '../corpus/retail-model';
 
 const AS_OF = '2026-03-31';
 const ids = Array.from({ length: 10 }, (_, i) => `r${String(i + 1).padStart(2, '0')}`);
@@ -73,6 +73,7 @@ describe.each(testEngines())('ranking on $label', (engine) => {
     await run.metric('decile(predicted_clv)', AS_OF, byMember([1, 2, 2, 2, 7, 9, 10, null, null, null]));
     await run.metric('percentile(churn_risk)', AS_OF, byMember([1, 12, 23, 34, 45, 56, 67, 78, 89, 100]));
     await run.metric('percentile(predicted_clv)', AS_OF, byMember([1, 17, 17, 17, 67, 84, 100, null, null, null]));
+    await run.metric('percentile(predicted_clv desc)', AS_OF, byMember([100, 84, 84, 84, 34, 17, 1, null, null, null]));
   });
 
   it('rank: ties share the lower rank (SQL RANK), ascending unless desc', async () => {
@@ -83,6 +84,11 @@ describe.each(testEngines())('ranking on $label', (engine) => {
   it('ntile is SQL NTILE: the first tiles take the extra rows', async () => {
     await run.metric('ntile(churn_risk, 3)', AS_OF, byMember([1, 1, 1, 1, 2, 2, 2, 3, 3, 3]));
     await run.metric('ntile(churn_risk desc, 4)', AS_OF, byMember([4, 4, 3, 3, 2, 2, 2, 1, 1, 1]));
+  });
+
+  it('ntile breaks ties by member key, so every engine agrees', async () => {
+    // 10 20 20 20 30 40 50 in key order: tiles of 3, 2, 2 split the three 20s.
+    await run.metric('ntile(predicted_clv, 3)', AS_OF, byMember([1, 1, 1, 2, 2, 3, 3, null, null, null]));
   });
 
   it('scores in segments', async () => {

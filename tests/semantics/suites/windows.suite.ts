@@ -7,9 +7,9 @@
  * compares each engine with the reference evaluator.
  */
 import { describe, expect, it } from 'vitest';
-import { testEngines } from '../../packages/runtime/test/support/engines';
-import { defineCorpus } from '../support/semantics';
-import { epochSeconds, RETAIL_MODEL } from './corpus/retail-model';
+import { testEngines } from '../../../packages/runtime/test/support/engines';
+import { defineCorpus } from '../../support/semantics';
+import { epochSeconds, RETAIL_MODEL } from '../corpus/retail-model';
 
 const AS_OF = '2026-03-31'; // = 2026-03-31T00:00:00Z (UTC workspace)
 
@@ -148,6 +148,11 @@ describe.each(testEngines())('workspace time zone on $label', (engine) => {
     // As of 8 April 00:00 AEST; seven calendar days back is 1 April 00:00 AEDT = 31 March 13:00Z.
     await run.segment('any(orders in last 7 days)', '2026-04-08', ['z5']);
   });
+
+  it('days_since counts elapsed 24-hour days, whatever the zone', async () => {
+    // As of 2026-04-07T14:00Z: z4 is 8 days 1 hour back, z5 7 days 1 hour, z6 7 days 1 hour 1 second.
+    await run.metric('days_since(last(orders.placed_at))', '2026-04-08', { z4: 8, z5: 7, z6: 7 });
+  });
 });
 
 /** SQLite keeps timestamps as given: ISO text with offsets, with a space, with fractions, or epoch seconds. */
@@ -191,6 +196,11 @@ describe.each(testEngines())('timestamp storage forms on $label', (engine) => {
     await run.segment('signup_at in last 30 days', AS_OF, ['s2', 's3', 's4', 's5', 's7']);
     await run.segment('signup_at < 2026-03-01', AS_OF, ['s8']);
     await run.segment('signup_at >= 2026-03-31T00:00:00Z', AS_OF, ['s1', 's6']);
+  });
+
+  it('fractions of a second count', async () => {
+    // s5 signed up at 12:00:00.250: after 12:00:00.100, before 12:00:00.500.
+    await run.segment('signup_at >= 2026-03-30T12:00:00.100Z and signup_at < 2026-03-30T12:00:00.500Z', AS_OF, ['s5']);
   });
 
   it('first/last and days_since read mixed forms in time order', async () => {

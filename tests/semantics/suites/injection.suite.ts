@@ -4,10 +4,10 @@
  * dialect, and the compiled SQL does not contain it.
  */
 import { describe, expect, it } from 'vitest';
-import { compileSegment } from '../../packages/compiler/src/index';
-import { testEngines } from '../../packages/runtime/test/support/engines';
-import { checked, defineCorpus } from '../support/semantics';
-import { RETAIL_MODEL } from './corpus/retail-model';
+import { compileSegment } from '../../../packages/compiler/src/index';
+import { testEngines } from '../../../packages/runtime/test/support/engines';
+import { checked, defineCorpus } from '../../support/semantics';
+import { RETAIL_MODEL } from '../corpus/retail-model';
 
 const AS_OF = '2026-03-31';
 const EVIL = `Robert'); DROP TABLE customers; -- "x" \\ \\\\ %_ é ☃ 🎉 ''`;

@@ -4,9 +4,9 @@
  * through a link, name resolution inside aggregates, and the built-in `contacts`.
  */
 import { describe, it } from 'vitest';
-import { testEngines } from '../../packages/runtime/test/support/engines';
-import { defineCorpus } from '../support/semantics';
-import { RETAIL_MODEL } from './corpus/retail-model';
+import { testEngines } from '../../../packages/runtime/test/support/engines';
+import { defineCorpus } from '../../support/semantics';
+import { RETAIL_MODEL } from '../corpus/retail-model';
 
 const AS_OF = '2026-03-31';
 
@@ -34,6 +34,12 @@ const corpus = defineCorpus({
       { order_id: 'o5', customer: 'a2', placed_at: '2026-03-30', channel: 'app', total: 10 },
       { order_id: 'o6', customer: 'a3', placed_at: '2026-04-02', channel: 'store', total: 500 }, // future
       { order_id: 'o7', customer: 'a4', placed_at: '2025-01-15', channel: 'store', total: 40 },
+      { order_id: 'o8', customer: 'a5', channel: 'web', total: 5 }, // no time: never seen
+    ],
+    preferences: [
+      { customer: 'a1', topic: 'baby' },
+      { customer: 'a1', topic: 'outdoor' },
+      { customer: 'a3', topic: 'baby' },
     ],
     order_lines: [
       { order: 'o1', product: 'p1', quantity: 2, price: 10 },
@@ -114,6 +120,23 @@ describe.each(testEngines())('aggregates on $label', (engine) => {
 
   it('two windows in one rule (the `declining` pattern)', async () => {
     await run.segment('sum(orders.total in last 90 days) < 0.5 * sum(orders.total from 180 days ago to 90 days ago)', AS_OF, ['a2']);
+  });
+
+  it('the key and the time are fields too', async () => {
+    await run.metric('count(orders where order_id in ("o1", "o5"))', AS_OF, { a1: 1, a2: 1, a3: 0 });
+    await run.metric('count(orders where placed_at < 2026-03-21)', AS_OF, { a1: 2, a2: 1, a4: 1 });
+    await run.metric('count(order_lines where order.placed_at >= 2026-03-25)', AS_OF, { a1: 1, a2: 1 });
+  });
+
+  it('an event without a time is never seen', async () => {
+    await run.metric('count(orders)', AS_OF, { a5: 0 });
+    await run.segment('none(orders)', AS_OF, ['a3', 'a5']);
+  });
+
+  it('an event table without a time: every row counts', async () => {
+    await run.metric('count(preferences)', AS_OF, { a1: 2, a2: 0, a3: 1 });
+    await run.segment('any(preferences where topic = "baby")', AS_OF, ['a1', 'a3']);
+    await run.metric('distinct(preferences.topic)', AS_OF, { a1: 2, a5: 0 });
   });
 
   it('other event tables and the built-in contacts', async () => {

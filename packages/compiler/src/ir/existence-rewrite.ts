@@ -1,0 +1,114 @@
+/**
+ * Rewrites comparisons that only ask whether some event exists into `any` /
+ * `none`, which engines answer with an index probe (SQLite: EXISTS) or a count
+ * in the grouped pass. Each rewrite keeps the language's meaning exactly,
+ * including the missing-data rule (a comparison with a missing value is false):
+ *
+ *   count(S…) > 0, >= 1, != 0            →  any(S…)
+ *   count(S…) = 0, < 1, <= 0             →  none(S…)
+ *   last(S.time…) < T                    →  any(S…) and none(S… where time >= T)
+ *   last(S.time…) <= T                   →  any(S…) and none(S… where time > T)
+ *   last(S.time…) > T  /  >= T           →  any(S… where time > T  /  >= T)
+ *   first(S.time…) < T  /  <= T          →  any(S… where time < T  /  <= T)
+ *   first(S.time…) > T                   →  any(S…) and none(S… where time <= T)
+ *   first(S.time…) >= T                  →  any(S…) and none(S… where time < T)
+ *
+ * (`max`/`min` of the event time are `last`/`first`.) Over no events `last` is
+ * missing, so `last < T` is false — and so is `any(S…)`.
+ */
+import type { CheckedWorkspace, CompareOp, IrExpr } from '@seg/core';
+import { mapIr } from './ir-walk';
+
+type Aggregate = Extract<IrExpr, { kind: 'aggregate' }>;
+type Compare = Extract<IrExpr, { kind: 'compare' }>;
+
+const FLIP: Record<CompareOp, CompareOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+function exists(agg: Aggregate, fn: 'any' | 'none', extra?: IrExpr): IrExpr {
+  const where = extra ? (agg.where ? ({ kind: 'and', type: 'bool', args: [agg.where, extra] } as IrExpr) : extra) : agg.where;
+  const { field: _field, ...rest } = agg;
+  void _field;
+  return { ...rest, fn, type: 'bool', ...(where ? { where } : {}) };
+}
+
+function numberLiteral(e: IrExpr): number | undefined {
+  return e.kind === 'literal' && typeof e.value === 'number' ? e.value : undefined;
+}
+
+function countTest(agg: Aggregate, op: CompareOp, n: number): IrExpr | undefined {
+  if ((op === '>' && n === 0) || (op === '>=' && n === 1) || (op === '!=' && n === 0)) return exists(agg, 'any');
+  if ((op === '=' && n === 0) || (op === '<' && n === 1) || (op === '<=' && n === 0)) return exists(agg, 'none');
+  return undefined;
+}
+
+function timeTest(ws: CheckedWorkspace, agg: Aggregate, op: CompareOp, bound: IrExpr): IrExpr | undefined {
+  const source = ws.model.tables[agg.source];
+  const ts = source?.timeSource;
+  if (!ts || !agg.field || agg.field.field !== ts.field || JSON.stringify(agg.field.path) !== JSON.stringify(ts.path)) return undefined;
+  const latest = agg.fn === 'last' || agg.fn === 'max';
+  const earliest = agg.fn === 'first' || agg.fn === 'min';
+  if (!latest && !earliest) return undefined;
+  const time: IrExpr = { kind: 'field', type: agg.field.type, scope: 'event', table: agg.source, path: ts.path, field: ts.field };
+  const at = (o: CompareOp): IrExpr => ({ kind: 'compare', type: 'bool', op: o, left: time, right: bound });
+  const both = (a: IrExpr, b: IrExpr): IrExpr => ({ kind: 'and', type: 'bool', args: [a, b] });
+  if (latest) {
+    if (op === '<') return both(exists(agg, 'any'), exists(agg, 'none', at('>=')));
+    if (op === '<=') return both(exists(agg, 'any'), exists(agg, 'none', at('>')));
+    if (op === '>' || op === '>=') return exists(agg, 'any', at(op));
+  } else {
+    if (op === '<' || op === '<=') return exists(agg, 'any', at(op));
+    if (op === '>') return both(exists(agg, 'any'), exists(agg, 'none', at('<=')));
+    if (op === '>=') return both(exists(agg, 'any'), exists(agg, 'none', at('<')));
+  }
+  return undefined;
+}
+
+function rewriteCompare(ws: CheckedWorkspace, e: Compare): IrExpr | undefined {
+  for (const [agg, other, op] of [
+    [e.left, e.right, e.op],
+    [e.right, e.left, FLIP[e.op]],
+  ] as const) {
+    if (agg.kind !== 'aggregate') continue;
+    if (agg.fn === 'count') {
+      const n = numberLiteral(other);
+      if (n !== undefined) return countTest(agg, op, n);
+    }
+    if (other.kind === 'time') return timeTest(ws, agg, op, other);
+  }
+  return undefined;
+}
+
+export function rewriteExistence(ws: CheckedWorkspace, expr: IrExpr): IrExpr {
+  return mapIr(expr, (e) => (e.kind === 'compare' ? rewriteCompare(ws, e) : undefined));
+}
+
+const cache = new WeakMap<CheckedWorkspace, CheckedWorkspace>();
+
+/** The workspace with every rule rewritten (cached per workspace object). */
+export function optimizeWorkspace(ws: CheckedWorkspace): CheckedWorkspace {
+  const known = cache.get(ws);
+  if (known) return known;
+  const r = (e: IrExpr) => rewriteExistence(ws, e);
+  const mapValues = <T>(o: Readonly<Record<string, T>>, f: (v: T) => T) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+  const optimized: CheckedWorkspace = {
+    ...ws,
+    metrics: mapValues(ws.metrics, (m) => ({ ...m, expr: r(m.expr) })),
+    segments: mapValues(ws.segments, (s) => ({ ...s, condition: r(s.condition) })),
+    strategies: mapValues(ws.strategies, (s) => ({
+      ...s,
+      primary: s.primary.map((rule) => (rule.condition ? { ...rule, condition: r(rule.condition) } : rule)),
+      secondary: s.secondary.map((rule) => (rule.condition ? { ...rule, condition: r(rule.condition) } : rule)),
+    })),
+    offers: mapValues(ws.offers, (o) => ({ ...o, eligible: r(o.eligible), score: r(o.score), value: r(o.value) })),
+    plans: mapValues(ws.plans, (p) => ({
+      ...p,
+      audience: r(p.audience),
+      rankBy: r(p.rankBy),
+      boosts: p.boosts.map((b) => ({ ...b, condition: r(b.condition) })),
+      ...(p.suppress ? { suppress: r(p.suppress) } : {}),
+    })),
+  };
+  cache.set(ws, optimized);
+  cache.set(optimized, optimized);
+  return optimized;
+}
