@@ -9,8 +9,10 @@ import { countCommand } from './commands/count-command';
 import { fmtCommand } from './commands/fmt-command';
 import { membersCommand } from './commands/members-command';
 import { modelPullCommand } from './commands/model-pull-command';
+import { demoCommand } from './commands/demo-command';
+import { datasetCommand } from './commands/dataset-command';
 
-export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, fmtCommand, modelPullCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

@@ -16,3 +16,4 @@ export { modelFromSchema } from './introspect/model-from-schema';
 export { RUNTIME_TABLES } from './runtime-tables';
 export * from './demo';
 export * from './fixtures';
+export * from './datasets/cdnow';
