@@ -105,6 +105,26 @@ describe('seg members', () => {
   });
 });
 
+describe('seg explain', () => {
+  it('shows each condition of a segment with the values it saw', () => {
+    const result = runSeg(['explain', 'c1', 'dormant', 'examples/retail', '--db', db, '--as-of', '2026-11-22']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'c1 is not in dormant "Lapsed: bought before, nothing for 180 days" (as of 2026-11-22T00:00:00.000Z)',
+      '  ✗ all of',
+      '    ✓ count(orders) > 0    [count(orders) = 2]',
+      '    ✗ last(orders.placed_at) < 180 days ago    [last(orders.placed_at) = 2026-11-01T10:00:00.000Z, 180 days ago = 2026-05-26T00:00:00.000Z]',
+      '',
+    ]);
+  });
+
+  it('says when the key is not a customer', () => {
+    const result = runSeg(['explain', 'nobody', 'active', 'examples/retail', '--db', db, '--as-of', '2026-11-22']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('nobody is not a key of customers.\n');
+  });
+});
+
 describe('seg model pull', () => {
   it('writes a model from a database with keys and foreign keys, which then checks clean', async () => {
     const path = join(scratch, 'shop.db');

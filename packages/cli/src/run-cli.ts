@@ -11,8 +11,9 @@ import { membersCommand } from './commands/members-command';
 import { modelPullCommand } from './commands/model-pull-command';
 import { demoCommand } from './commands/demo-command';
 import { datasetCommand } from './commands/dataset-command';
+import { explainCommand } from './commands/explain-command';
 
-export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, explainCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

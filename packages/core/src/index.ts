@@ -18,3 +18,4 @@ export type { SymbolKind, SymbolDeclaration, SymbolReference, SymbolIndex } from
 export { closestName, editDistance } from './check/did-you-mean';
 export { sourceHash } from './workspace/source-hash';
 export { sha256Text } from './workspace/sha256';
+export { describeIr } from './model/describe-ir';

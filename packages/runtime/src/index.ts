@@ -17,3 +17,4 @@ export { RUNTIME_TABLES } from './runtime-tables';
 export * from './demo';
 export * from './fixtures';
 export * from './datasets/cdnow';
+export * from './explain/explain-rule';
