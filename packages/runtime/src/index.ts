@@ -18,3 +18,4 @@ export * from './demo';
 export * from './fixtures';
 export * from './datasets/cdnow';
 export * from './explain/explain-rule';
+export { ensureRuntimeTables } from './history/ensure-runtime-tables';

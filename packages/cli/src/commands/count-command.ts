@@ -1,4 +1,5 @@
 import { compileCount } from '@seg/compiler';
+import { ensureRuntimeTables } from '@seg/runtime';
 import type { Command } from '../command';
 import { stringFlag } from '../cli-args';
 import { asOfFromFlag } from '../as-of';
@@ -16,10 +17,12 @@ export const countCommand: Command = {
     const [name, dir, extra] = args.positionals;
     if (!name || extra !== undefined) throw new UsageError('seg count takes a segment or plan name and an optional folder');
     const { loaded, workspace } = requireCheckedWorkspace(dir, io);
-    requireAudienceRule(workspace, name);
+    const kind = requireAudienceRule(workspace, name);
     const asOf = asOfFromFlag(stringFlag(args, 'as-of'), workspace.timezone);
     const db = await openDatabase(loaded, stringFlag(args, 'db'), io);
     try {
+      // A plan's audience may read the run history (`entered(…)`): make sure its tables exist.
+      if (kind === 'plan') await ensureRuntimeTables(db, workspace);
       const query = compileCount(workspace, name, db.dialect);
       const [row] = await runCompiled<{ count: number; audience: number }>(db, query, { asOf, timeZone: workspace.timezone });
       const count = Number(row?.count ?? 0);

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseAsOf, type CheckedWorkspace } from '@seg/core';
 import { compileCount, compileStrategy } from '@seg/compiler';
-import { connect, DEFAULT_AS_OF, generateRetail, type Database } from '@seg/runtime';
+import { connect, DEFAULT_AS_OF, ensureRuntimeTables, generateRetail, type Database } from '@seg/runtime';
 import type { Command } from '../command';
 import type { CliIo } from '../cli-io';
 import { stringFlag } from '../cli-args';
@@ -39,6 +39,7 @@ export const demoCommand: Command = {
         onProgress: (done, total) => progress(`Building the demo database: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} customers`),
       });
       progress('');
+      await ensureRuntimeTables(db, workspace);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       io.stdout(`Seg demo: the retail example (${relative(io.cwd, example) || example}) as of ${DEFAULT_AS_OF}\n`);
       io.stdout(`Built ${url} in ${seconds} s: ${describeCounts(counts)}.\n\n`);

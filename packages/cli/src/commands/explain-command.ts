@@ -1,4 +1,4 @@
-import { explainPlan, explainSegment, type ExplainedCondition } from '@seg/runtime';
+import { ensureRuntimeTables, explainPlan, explainSegment, type ExplainedCondition } from '@seg/runtime';
 import type { Command } from '../command';
 import { stringFlag } from '../cli-args';
 import { asOfFromFlag } from '../as-of';
@@ -20,6 +20,8 @@ export const explainCommand: Command = {
     const db = await openDatabase(loaded, stringFlag(args, 'db'), io);
     const when = `as of ${asOf.toISOString()}`;
     try {
+      // A plan's audience may read the run history (`entered(…)`): make sure its tables exist.
+      if (kind === 'plan') await ensureRuntimeTables(db, workspace);
       if (kind === 'segment') {
         const explanation = await explainSegment(db, workspace, name, key, asOf);
         if (!explanation.found) return notFound(key, workspace.model.audience, io.stdout);

@@ -1,5 +1,5 @@
 import { compileMembers } from '@seg/compiler';
-import { csvRecord } from '@seg/runtime';
+import { csvRecord, ensureRuntimeTables } from '@seg/runtime';
 import type { Command } from '../command';
 import { stringFlag } from '../cli-args';
 import { asOfFromFlag } from '../as-of';
@@ -17,12 +17,14 @@ export const membersCommand: Command = {
     const [name, dir, extra] = args.positionals;
     if (!name || extra !== undefined) throw new UsageError('seg members takes a segment or plan name and an optional folder');
     const { loaded, workspace } = requireCheckedWorkspace(dir, io);
-    requireAudienceRule(workspace, name);
+    const kind = requireAudienceRule(workspace, name);
     const metrics = (stringFlag(args, 'with') ?? '').split(',').map((m) => m.trim()).filter(Boolean);
     requireMetrics(workspace, metrics);
     const asOf = asOfFromFlag(stringFlag(args, 'as-of'), workspace.timezone);
     const db = await openDatabase(loaded, stringFlag(args, 'db'), io);
     try {
+      // A plan's audience may read the run history (`entered(…)`): make sure its tables exist.
+      if (kind === 'plan') await ensureRuntimeTables(db, workspace);
       const query = compileMembers(workspace, name, db.dialect, { with: metrics });
       const rows = await runCompiled<Record<string, unknown>>(db, query, { asOf, timeZone: workspace.timezone });
       if (metrics.length > 0) io.stdout(`${csvRecord(['key', ...metrics])}\n`);
