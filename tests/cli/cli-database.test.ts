@@ -125,6 +125,30 @@ describe('seg explain', () => {
   });
 });
 
+describe('seg check --db', () => {
+  it('is clean when the database has what the model declares', () => {
+    const result = runSeg(['check', 'examples/retail', '--db', db]);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('warns at the declaration when a column is missing or holds another type', async () => {
+    const path = join(scratch, 'drifted.db');
+    const database = await connect(`sqlite:${path}`);
+    await database.exec(`
+      CREATE TABLE customers (customer_id TEXT, email TEXT, first_name TEXT, country TEXT, city TEXT, latitude REAL, longitude REAL,
+        signup_at TEXT, email_opt_in INTEGER, sms_opt_in INTEGER, predicted_clv REAL, churn_risk REAL, owns_card INTEGER, owns_insurance INTEGER);
+      CREATE TABLE orders (order_id TEXT, customer_id TEXT, channel TEXT, total BLOB, placed_at TEXT);`);
+    await database.close();
+    const result = runSeg(['check', 'examples/retail', '--db', `sqlite:${path}`]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toContain('examples/retail/model.seg:25:3: warning SEG3021: `orders.total` is BLOB in the database, but the model says number.');
+    expect(lines).toContain('examples/retail/model.seg:26:3: warning SEG3020: Table `orders` in the database has no column `discount`.');
+    expect(lines).toContain('examples/retail/model.seg:29:7: warning SEG3020: The database has no table `order_lines`.');
+  });
+});
+
 describe('seg model pull', () => {
   it('writes a model from a database with keys and foreign keys, which then checks clean', async () => {
     const path = join(scratch, 'shop.db');

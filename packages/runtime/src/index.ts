@@ -19,3 +19,4 @@ export * from './fixtures';
 export * from './datasets/cdnow';
 export * from './explain/explain-rule';
 export { ensureRuntimeTables } from './history/ensure-runtime-tables';
+export { compareModelWithSchema } from './introspect/compare-model';

@@ -1,3 +1,5 @@
+import { compareModelWithSchema, connect, introspectDatabase, resolveDatabaseUrl } from '@seg/runtime';
+import type { Diagnostic } from '@seg/core';
 import type { Command } from '../command';
 import { stringFlag } from '../cli-args';
 import { formatDiagnosticLine, locateDiagnostics } from '../diagnostics-output';
@@ -6,15 +8,25 @@ import { checkFolder } from '../workspace-session';
 
 export const checkCommand: Command = {
   name: 'check',
-  usage: 'seg check [DIR] [--format text|json]',
+  usage: 'seg check [DIR] [--format text|json] [--db URL]',
   summary: 'parse and check a workspace; one line per diagnostic',
-  flags: { format: 'value' },
+  flags: { format: 'value', db: 'value' },
   async run(args, io) {
     const format = stringFlag(args, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
     if (args.positionals.length > 1) throw new UsageError('seg check takes one folder');
     const { loaded, result } = checkFolder(args.positionals[0], io);
-    const located = locateDiagnostics(result.diagnostics, loaded.files, loaded.root, io.cwd);
+    const drift: Diagnostic[] = [];
+    // Only on request: CI checks rules without a database.
+    if (args.flags.db !== undefined && result.workspace) {
+      const db = await connect(resolveDatabaseUrl(loaded, stringFlag(args, 'db'), io.env)!);
+      try {
+        drift.push(...compareModelWithSchema(result.workspace.model, await introspectDatabase(db), db.dialect));
+      } finally {
+        await db.close();
+      }
+    }
+    const located = locateDiagnostics([...result.diagnostics, ...drift], loaded.files, loaded.root, io.cwd);
     if (format === 'json') {
       io.stdout(`${JSON.stringify(located, null, 2)}\n`);
     } else {

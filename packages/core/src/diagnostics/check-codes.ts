@@ -61,6 +61,8 @@ export const CHECK_CODES = {
   SEG3008: { severity: 'error', summary: 'A table uses a name reserved for a built-in table (`contacts`).' },
   SEG3009: { severity: 'error', summary: 'More than one `audience` declaration.' },
   SEG3010: { severity: 'warning', summary: 'An enumerated field lists the same value twice.' },
+  SEG3020: { severity: 'warning', summary: 'The connected database has no table or column the model declares (`seg check --db`).' },
+  SEG3021: { severity: 'warning', summary: 'A column in the connected database holds a different type than the model declares (`seg check --db`).' },
 
   // -- strategies, offers, plans -------------------------------------------
   SEG4001: { severity: 'error', summary: 'A strategy block has no `else` rule, so some customers would get no outcome.' },
