@@ -7,6 +7,7 @@
  */
 import type { CheckedWorkspace } from '../../packages/core/src/model/ir';
 import { loadWorkspace } from '../../packages/runtime/src/workspace/load-workspace';
+import { applyWorkspaceSettings } from '../../packages/runtime/src/workspace/workspace-settings';
 
 export type CompiledCounts =
   | { readonly ready: true; prepare(segment: string, asOf: Date): { sql: string; params: readonly unknown[] } }
@@ -36,7 +37,8 @@ export async function loadCompiledCounts(retailDir: string): Promise<CompiledCou
   if (typeof checkWorkspace !== 'function') return { ready: false, reason: 'packages/core does not export checkWorkspace yet' };
   const loaded = loadWorkspace(retailDir);
   const result = checkWorkspace({ files: loaded.files, config: { name: loaded.config.name, timezone: loaded.config.timezone } });
-  const workspace = result.workspace;
+  // The generator writes ISO-8601 UTC seconds; SEG_BENCH_TIMESTAMPS=auto measures an undeclared workspace.
+  const workspace = result.workspace && applyWorkspaceSettings(result.workspace, { timestamps: process.env.SEG_BENCH_TIMESTAMPS ?? 'iso-utc-seconds' });
   if (!workspace) {
     const codes = result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
     return { ready: false, reason: `examples/retail does not check clean (${[...new Set(codes)].join(', ')})` };

@@ -1,5 +1,5 @@
 import { checkWorkspace, type CheckResult, type CheckedWorkspace } from '@seg/core';
-import { connect, loadWorkspace, resolveDatabaseUrl, type Database, type LoadedWorkspace } from '@seg/runtime';
+import { applyWorkspaceSettings, connect, loadWorkspace, resolveDatabaseUrl, type Database, type LoadedWorkspace } from '@seg/runtime';
 import type { CliIo } from './cli-io';
 import { ExitError } from './command';
 import { formatDiagnosticLine, locateDiagnostics } from './diagnostics-output';
@@ -33,7 +33,7 @@ export function requireCheckedWorkspace(dir: string | undefined, io: CliIo): Che
     io.stderr(`${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} first (seg check shows all).\n`);
     throw new ExitError(1);
   }
-  return { loaded, result, workspace: result.workspace };
+  return { loaded, result, workspace: applyWorkspaceSettings(result.workspace, loaded.config) };
 }
 
 /** Opens the workspace's database (SEG_DATABASE_URL, --db, seg.json), or says how to name one. */

@@ -16,6 +16,13 @@ export type TimeEncoding =
   /** `2026-11-21T09:13:05Z`: compared as text with columns stored that way (SQLite, `isoUtcSeconds`). */
   | 'isoSeconds';
 
+/**
+ * How an `isoSeconds` parameter with a fraction of a second meets whole-second values:
+ * `up` for `>=` and `<` (t ≥ 12.75 ⇔ t ≥ 13), `down` for `>` and `<=`, `exact` for `=`
+ * and `!=` (a fraction then never equals a stored value).
+ */
+export type SecondsRounding = 'up' | 'down' | 'exact';
+
 /** Facts about the run that a plan's statements may read. */
 export type RunParamName =
   /** The plan's name (the key of its membership history and contacts). */
@@ -27,7 +34,7 @@ export type RunParamName =
 
 export type ParamSpec =
   | { readonly kind: 'value'; readonly value: string | number | boolean | null }
-  | { readonly kind: 'time'; readonly point: TimePoint; readonly encoding: TimeEncoding }
+  | { readonly kind: 'time'; readonly point: TimePoint; readonly encoding: TimeEncoding; readonly rounding?: SecondsRounding }
   | { readonly kind: 'run'; readonly name: RunParamName };
 
 /** A statement ready to run: SQL text with placeholders and what to bind to them. */
@@ -50,6 +57,7 @@ export class TimeParam {
   constructor(
     readonly point: TimePoint,
     readonly encoding: TimeEncoding,
+    readonly rounding?: SecondsRounding,
   ) {}
 }
 
@@ -60,7 +68,7 @@ export class RunParam {
 /** Converts the raw parameter list kysely produced into ParamSpecs. */
 export function toParamSpecs(raw: readonly unknown[]): ParamSpec[] {
   return raw.map((p): ParamSpec => {
-    if (p instanceof TimeParam) return { kind: 'time', point: p.point, encoding: p.encoding };
+    if (p instanceof TimeParam) return { kind: 'time', point: p.point, encoding: p.encoding, ...(p.rounding ? { rounding: p.rounding } : {}) };
     if (p instanceof RunParam) return { kind: 'run', name: p.name };
     if (p === null || typeof p === 'string' || typeof p === 'number' || typeof p === 'boolean') {
       return { kind: 'value', value: p };
@@ -73,7 +81,7 @@ export function toParamSpecs(raw: readonly unknown[]): ParamSpec[] {
  * The values to bind, in placeholder order.
  *
  * Time points are resolved with `resolveTimePoint` and encoded as the statement
- * expects. Epoch seconds are whole seconds (floored): windows are exact at
+ * expects. Epoch seconds keep milliseconds (as fractions), like the stored values
  * second precision, and an as-of time carries no fraction of a second.
  *
  * @example
@@ -81,15 +89,17 @@ export function toParamSpecs(raw: readonly unknown[]): ParamSpec[] {
  * db.prepare(q.sql).get(...bindParameters(q.parameters, { asOf: parseAsOf('2026-11-22', 'UTC'), timeZone: 'UTC' }));
  */
 export function bindParameters(params: readonly ParamSpec[], ctx: BindContext): unknown[] {
-  const asOf = new Date(Math.floor(ctx.asOf.getTime() / 1000) * 1000);
+  const asOf = ctx.asOf;
   return params.map((p) => {
     switch (p.kind) {
       case 'value':
         return p.value;
       case 'time': {
         const at = resolveTimePoint(p.point, asOf, ctx.timeZone);
-        if (p.encoding === 'epochSeconds') return Math.floor(at.getTime() / 1000);
-        return p.encoding === 'iso' ? at.toISOString() : `${at.toISOString().slice(0, 19)}Z`;
+        // ms / 1000: the same double SQLite's unixepoch(…, 'subsec') computes from a stored time.
+        if (p.encoding === 'epochSeconds') return at.getTime() / 1000;
+        if (p.encoding === 'iso') return at.toISOString();
+        return isoSeconds(at.getTime(), p.rounding ?? 'up');
       }
       case 'run': {
         if (p.name === 'previousRunId') return ctx.previousRunId ?? null;
@@ -99,4 +109,11 @@ export function bindParameters(params: readonly ParamSpec[], ctx: BindContext): 
       }
     }
   });
+}
+
+function isoSeconds(ms: number, rounding: SecondsRounding): string {
+  const fraction = ((ms % 1000) + 1000) % 1000;
+  if (fraction !== 0 && rounding === 'exact') return new Date(ms).toISOString();
+  const whole = fraction === 0 ? ms : rounding === 'up' ? ms - fraction + 1000 : ms - fraction;
+  return `${new Date(whole).toISOString().slice(0, 19)}Z`;
 }

@@ -80,7 +80,7 @@ export function compileCount(ws: CheckedWorkspace, segmentOrPlan: string, dialec
       sql`(select count(*) from ${sql.id(audience.sqlName)}) as ${sql.id('audience')}`,
     ],
     where: [compileExpr(rule, scope).sql],
-  }));
+  }), rule);
   return finishQuery(query);
 }
 
@@ -112,7 +112,7 @@ export function compileMembers(
       select.push(sql`${outputValue(scope.column(m), ws.metrics[m]!.type, dialect)} as ${sql.id(m)}`);
     }
     return { select, where: [cond.sql], orderBy: [sql.id('key')] };
-  });
+  }, rule);
   return finishQuery(query);
 }
 

@@ -1,40 +1,43 @@
 /**
  * The compiled SQL's exactness on every engine: bound literals that would break
  * a statement if spliced, window ends to the second, and ranking ties.
- * (Hand-built IR, so these pin the compiler regardless of the language front end.)
  */
 import { describe, expect, it } from 'vitest';
-import type { IrExpr } from '@seg/core';
 import { testEngines } from '../../runtime/test/support/engines';
-import { ago, audienceField, cmp, count, num, txt, workspace } from './support/ir';
+import { compileSegment } from '../src/index';
 import { onEngine } from './support/engine-harness';
+import { checked } from './support/workspace';
 
 const NASTY = `O'Brien"; drop table customers; -- \\ ü 🎉 %_`;
-const name = audienceField('name', 'text');
-const clv = audienceField('predicted_clv', 'number');
-const window = (start: number, end?: number): IrExpr =>
-  count('orders', { start: ago(start), ...(end !== undefined ? { end: ago(end) } : {}) });
+/** A `.seg` text literal for any string. */
+const segText = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-const ws = workspace({
-  segments: {
-    exact_name: cmp('=', name, txt(NASTY)),
-    contains_pct: { kind: 'textMatch', type: 'bool', op: 'contains', subject: name, pattern: txt('%_') },
-    starts_obrien: { kind: 'textMatch', type: 'bool', op: 'startsWith', subject: name, pattern: txt(`O'B`) },
-    not_listed: { kind: 'in', type: 'bool', negated: true, needle: name, haystack: { kind: 'list', type: 'list', itemType: 'text', items: [NASTY, 'plain'] } },
-    last_30_days: cmp('>', window(30), num(0)),
-    from_60_to_30: cmp('>', window(60, 30), num(0)),
-    never_missing: { kind: 'not', type: 'bool', arg: cmp('>', clv, num(100)) },
-  },
-  metrics: {
-    q: { kind: 'rank', type: 'number', fn: 'quintile', arg: clv, desc: false },
-    q_desc: { kind: 'rank', type: 'number', fn: 'quintile', arg: clv, desc: true },
-    d: { kind: 'rank', type: 'number', fn: 'decile', arg: clv, desc: false },
-    p: { kind: 'rank', type: 'number', fn: 'percentile', arg: clv, desc: false },
-    r: { kind: 'rank', type: 'number', fn: 'rank', arg: clv, desc: true },
-    n: { kind: 'rank', type: 'number', fn: 'ntile', arg: clv, desc: false, buckets: 3 },
-    orders_30: window(30),
-  },
-});
+const MODEL = `
+audience customers
+table customers key customer_id {
+  name           text
+  predicted_clv  number
+}
+table orders key order_id time placed_at {
+  customer  -> customers on customer_id
+  total     number
+}
+metric q = quintile(predicted_clv)
+metric q_desc = quintile(predicted_clv desc)
+metric d = decile(predicted_clv)
+metric p = percentile(predicted_clv)
+metric r = rank(predicted_clv desc)
+metric n = ntile(predicted_clv, 3)
+metric orders_30 = count(orders in last 30 days)
+segment exact_name { name = ${segText(NASTY)} }
+segment contains_pct { name contains "%_" }
+segment starts_obrien { name starts with "O'B" }
+segment not_listed { name not in (${segText(NASTY)}, "plain") }
+segment last_30_days { count(orders in last 30 days) > 0 }
+segment from_60_to_30 { count(orders from 60 days ago to 30 days ago) > 0 }
+segment never_missing { not (predicted_clv > 100) }
+`;
+const ws = checked({ 'model.seg': MODEL });
 
 // predicted_clv values with ties and a missing one.
 const CLV: Record<string, number | null> = { c1: 1, c2: 1, c3: 1, c4: 1, c5: 2, c6: 3, c7: 3, c8: 10, c9: null };
@@ -112,6 +115,30 @@ describe.each(testEngines())('$label', (engine) => {
       expect(values, metric).toEqual(expected);
     }
     expect(await run.metric(ws, 'q', asOf)).toMatchObject({ c1: 1, c4: 1, c5: 3, c6: 4, c7: 4, c8: 5, c9: null });
+  });
+
+  it('compares scores with numbers exactly like the scores themselves (sorted-value thresholds)', async () => {
+    const present = Object.values(CLV).filter((v): v is number => v !== null);
+    const ops = ['>=', '>', '<=', '<', '=', '!='] as const;
+    const holds = (s: number, op: (typeof ops)[number], v: number) =>
+      op === '>=' ? s >= v : op === '>' ? s > v : op === '<=' ? s <= v : op === '<' ? s < v : op === '=' ? s === v : s !== v;
+    const segments: Record<string, string> = {};
+    const expected: Record<string, string[]> = {};
+    for (const [metric, buckets, desc] of [['q', 5, false], ['q_desc', 5, true], ['d', 10, false]] as const) {
+      for (const op of ops) {
+        for (const v of [0, 1, 2, 2.5, 4, 5, 6, 11]) {
+          const name = `${metric}_${ops.indexOf(op)}_${String(v).replace('.', '_')}`;
+          segments[name] = `segment ${name} { ${metric} ${op} ${v} }`;
+          expected[name] = Object.entries(CLV)
+            .filter(([, x]) => x !== null && holds(desc ? buckets + 1 - qcut(present, x, buckets) : qcut(present, x, buckets), op, v))
+            .map(([id]) => id);
+        }
+      }
+    }
+    const scored = checked({ 'model.seg': MODEL, 'scores.seg': Object.values(segments).join('\n') });
+    for (const name of Object.keys(segments)) expect(await run.members(scored, name, asOf), name).toEqual(expected[name]);
+    // The comparison reads one sorted value: no window function in the SQL.
+    expect(compileSegment(scored, 'q_0_4', 'sqlite').sql).not.toContain(' over ');
   });
 
   it('ranks with SQL RANK (desc: 1 = largest) and NTILE with the key as tie-breaker', async () => {

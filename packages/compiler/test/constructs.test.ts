@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { testEngines } from '../../runtime/test/support/engines';
+import { withTimestampStorage } from '../src/index';
 import { onEngine } from './support/engine-harness';
 import { checked } from './support/workspace';
 
@@ -132,6 +133,19 @@ const SEGMENTS: [string, string[]][] = [
   ['any of {\n    city = "Melbourne"\n    predicted_clv < 100\n  }', ['c2', 'c4']],
   ['none of {\n    city = "Melbourne"\n    predicted_clv < 100\n  }', ['c1', 'c3']],
   ['email_opt_in = true or predicted_clv >= 300', ['c1', 'c2', 'c3', 'c4']],
+  // Existence tests the compiler rewrites (to EXISTS probes or counts): same answers as the rule says.
+  ['last(orders.placed_at) < 2026-03-01', ['c2']],
+  ['not (last(orders.placed_at) < 2026-03-01)', ['c1', 'c3', 'c4']],
+  ['last(orders.placed_at) >= 2026-03-29', ['c4']],
+  ['max(orders.placed_at) <= 2026-03-10', ['c1', 'c2']],
+  ['first(orders.placed_at) < 2026-01-20', ['c1', 'c2']],
+  ['first(orders.placed_at) > 2026-01-15', ['c4']],
+  ['min(orders.placed_at) > 2025-06-01', ['c1', 'c4']],
+  ['first(orders.placed_at in last 90 days) >= 2026-03-01', ['c4']],
+  ['count(orders) = 0', ['c3']],
+  ['count(orders where channel = "app") >= 1 and count(orders) > 1', ['c4']],
+  ['count(orders) > 0 and last(orders.placed_at) < 180 days ago', ['c2']],
+  ['sum(orders.total in last 90 days) < 0.5 * sum(orders.total from 180 days ago to 90 days ago)', []],
 ];
 
 const METRICS = `
@@ -156,6 +170,9 @@ describe.each(testEngines())('$label', (engine) => {
     const ws = checked({ 'model.seg': MODEL, 'rule.seg': `segment rule {\n  ${body}\n}\n` });
     expect(await run.members(ws, 'rule', asOf)).toEqual(expected);
     expect(await run.count(ws, 'rule', asOf)).toEqual({ count: expected.length, audience: 4 });
+    // The rows store timestamps as `2026-03-10T00:00:00Z`: declared so, SQLite compares them as text.
+    const iso = withTimestampStorage(ws, 'isoUtcSeconds');
+    expect(await run.members(iso, 'rule', asOf)).toEqual(expected);
   });
 
   it('computes metrics for every audience member, missing where the rules say so', async () => {

@@ -3,36 +3,36 @@
  * daylight-saving change in the workspace time zone.
  */
 import { describe, expect, it } from 'vitest';
-import type { CheckedWorkspace, IrExpr, TableDef, TimePoint } from '@seg/core';
+import type { CheckedWorkspace, TimestampStorage } from '@seg/core';
 import { testEngines } from '../../runtime/test/support/engines';
-import { MODEL_TABLES, ago, cmp, count, num, workspace } from './support/ir';
+import { withTimestampStorage } from '../src/index';
 import { onEngine } from './support/engine-harness';
 import type { ColumnType } from './support/load';
+import { checked } from './support/workspace';
 
-function withVisits(storage: 'epochSeconds' | 'isoUtcSeconds' | undefined, base: CheckedWorkspace): CheckedWorkspace {
-  const visits: TableDef = {
-    name: 'visits',
-    sqlName: 'visits',
-    time: 'at',
-    fields: {
-      at: { name: 'at', column: 'at', type: 'timestamp', ...(storage ? { storage } : {}) },
-      customer: { name: 'customer', column: 'customer_id', type: 'text', link: { target: 'customers' } },
-    },
-    audiencePath: ['customer'],
-    timeSource: { path: [], field: 'at' },
-  };
-  return { ...base, model: { ...base.model, tables: { ...MODEL_TABLES, visits } } };
+const MODEL = `
+audience customers
+table customers key customer_id {
+  signup_at  timestamp
 }
+table visits time at {
+  customer -> customers on customer_id
+}
+metric last_visit = last(visits.at)
+metric days = days_since(last(visits.at))
+segment day_before { any(visits from 2 days ago to 1 day ago) }
+segment today_only { any(visits between today and today) }
+segment last_week { any(visits in last 1 week) }
+segment last_month { any(visits in last 1 month) }
+segment lapsed { last(visits.at) < 3 days ago }
+segment since_signup { last(visits.at) > signup_at }
+`;
 
-const today = (amount: number): TimePoint => ({ kind: 'relative', anchor: 'today', amount, unit: 'day' });
-const visitsIn = (start: TimePoint, end?: TimePoint): IrExpr => cmp('>', count('visits', { start, ...(end ? { end } : {}) }), num(0));
-
-const segments = {
-  // [start of yesterday, start of today) in the workspace zone.
-  yesterday: visitsIn(today(1), today(0)),
-  last_week: visitsIn({ kind: 'relative', anchor: 'asOf', amount: 1, unit: 'week' }),
-  last_month: visitsIn({ kind: 'relative', anchor: 'asOf', amount: 1, unit: 'month' }),
-};
+/** The model checked in a zone, with `visits.at` declared stored as `storage`. */
+function workspaceFor(timezone: string, storage?: TimestampStorage): CheckedWorkspace {
+  const ws = checked({ 'model.seg': MODEL }, timezone);
+  return storage ? withTimestampStorage(ws, (table) => (table.name === 'visits' ? storage : undefined)) : ws;
+}
 
 const customers = {
   columns: { customer_id: 'text' as ColumnType },
@@ -41,18 +41,18 @@ const customers = {
 
 describe.each(testEngines())('$label', (engine) => {
   describe('windows in a daylight-saving zone (Australia/Sydney)', () => {
-    const sydney = withVisits(undefined, workspace({ segments, timezone: 'Australia/Sydney' }));
+    const sydney = workspaceFor('Australia/Sydney');
     const run = onEngine(engine, {
       customers,
       visits: {
         columns: { customer_id: 'text', at: 'timestamp' },
         rows: [
-          // As of 2026-04-06T09:00 AEST (+10). DST ended 5 April 03:00 → 02:00.
-          // Yesterday = [5 April 00:00 AEDT (+11) = 4 April 13:00Z, 6 April 00:00 AEST = 5 April 14:00Z): 25 hours.
-          { customer_id: 'a', at: '2026-04-04T13:00:00Z' }, // first instant of yesterday: in
-          { customer_id: 'b', at: '2026-04-04T12:59:59Z' }, // the day before: out
-          { customer_id: 'c', at: '2026-04-05T13:30:00Z' }, // 23:30 AEST on 5 April (the 25th hour): in
-          { customer_id: 'd', at: '2026-04-05T14:00:00Z' }, // midnight 6 April: today, out
+          // As of 6 April 2026 09:00 AEST (+10) = 2026-04-05T23:00Z. DST ended 5 April 03:00 → 02:00.
+          // From 2 days ago to 1 day ago = [4 April 09:00 AEDT = 3 April 22:00Z, 5 April 09:00 AEST = 4 April 23:00Z): 25 hours.
+          { customer_id: 'a', at: '2026-04-03T22:00:00Z' }, // first instant of the window: in
+          { customer_id: 'b', at: '2026-04-03T21:59:59Z' }, // a second earlier: out
+          { customer_id: 'c', at: '2026-04-04T22:30:00Z' }, // in the 25th hour: in
+          { customer_id: 'd', at: '2026-04-05T14:00:00Z' }, // midnight 6 April AEST: today
           // One month before 2026-04-05T23:00Z (6 April 09:00 AEST) is 6 March 09:00 AEDT = 5 March 22:00Z.
           { customer_id: 'e', at: '2026-03-05T22:00:00Z' },
         ],
@@ -60,8 +60,9 @@ describe.each(testEngines())('$label', (engine) => {
     });
     const asOf = '2026-04-05T23:00:00Z';
 
-    it('takes yesterday and today as whole local days, however long', async () => {
-      expect(await run.members(sydney, 'yesterday', asOf, 'Australia/Sydney')).toEqual(['a', 'c']);
+    it('keeps the wall clock across the change for days, and takes today from local midnight', async () => {
+      expect(await run.members(sydney, 'day_before', asOf, 'Australia/Sydney')).toEqual(['a', 'c']);
+      expect(await run.members(sydney, 'today_only', asOf, 'Australia/Sydney')).toEqual(['d']);
     });
 
     it('counts calendar months in the zone, and weeks as seven local days', async () => {
@@ -73,7 +74,7 @@ describe.each(testEngines())('$label', (engine) => {
 
   describe('timestamps stored as numbers of seconds', () => {
     // SQLite reads each row as it is stored; the others need the model's `storage` hint.
-    const ws = withVisits(engine.name === 'sqlite' ? undefined : 'epochSeconds', workspace({ segments }));
+    const ws = workspaceFor('UTC', engine.name === 'sqlite' ? undefined : 'epochSeconds');
     const epoch = (iso: string) => Date.parse(iso) / 1000;
     const run = onEngine(engine, {
       customers,
@@ -94,21 +95,7 @@ describe.each(testEngines())('$label', (engine) => {
   });
 
   describe('timestamps declared as isoUtcSeconds text (compared as text on SQLite)', () => {
-    const lastVisit: IrExpr = { kind: 'aggregate', type: 'timestamp', fn: 'last', source: 'visits', field: { path: [], field: 'at', type: 'timestamp' } };
-    const ws = withVisits(
-      'isoUtcSeconds',
-      workspace({
-        segments: {
-          ...segments,
-          lapsed: cmp('<', lastVisit, { kind: 'time', type: 'timestamp', point: ago(3) }),
-          since_signup: cmp('>', lastVisit, { kind: 'field', type: 'timestamp', scope: 'audience', table: 'customers', path: [], field: 'signup_at' }),
-        },
-        metrics: {
-          last_visit: lastVisit,
-          days: { kind: 'call', type: 'number', fn: 'days_since', args: [lastVisit] },
-        },
-      }),
-    );
+    const ws = workspaceFor('UTC', 'isoUtcSeconds');
     const run = onEngine(engine, {
       customers: { columns: { customer_id: 'text', signup_at: 'timestamp' }, rows: ['a', 'b', 'c', 'd', 'e'].map((customer_id) => ({ customer_id, signup_at: '2026-03-25T00:00:00Z' })) },
       visits: {
@@ -127,6 +114,8 @@ describe.each(testEngines())('$label', (engine) => {
       expect(await run.members(ws, 'last_week', asOf)).toEqual(['a', 'c']);
       expect(await run.members(ws, 'lapsed', asOf)).toEqual(['a', 'b']);
       expect(await run.members(ws, 'since_signup', asOf)).toEqual(['c']);
+      // Half a second later: d (at the old as-of) is now seen; a is half a second before the window.
+      expect(await run.members(ws, 'last_week', '2026-03-31T00:00:00.500Z')).toEqual(['c', 'd']);
     });
 
     it('returns values like any other timestamp', async () => {

@@ -20,3 +20,4 @@ export * from './datasets/cdnow';
 export * from './explain/explain-rule';
 export { ensureRuntimeTables } from './history/ensure-runtime-tables';
 export { compareModelWithSchema } from './introspect/compare-model';
+export { applyWorkspaceSettings, TIMESTAMP_SETTINGS, type TimestampSetting } from './workspace/workspace-settings';

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseAsOf, type CheckedWorkspace } from '@seg/core';
 import { compileCount, compileStrategy } from '@seg/compiler';
-import { connect, DEFAULT_AS_OF, ensureRuntimeTables, generateRetail, type Database } from '@seg/runtime';
+import { applyWorkspaceSettings, connect, DEFAULT_AS_OF, ensureRuntimeTables, generateRetail, type Database } from '@seg/runtime';
 import type { Command } from '../command';
 import type { CliIo } from '../cli-io';
 import { stringFlag } from '../cli-args';
@@ -24,7 +24,8 @@ export const demoCommand: Command = {
     const seed = wholeNumberFlag(stringFlag(args, 'seed'), 42, 'seed');
     const url = stringFlag(args, 'db') ?? io.env.SEG_DATABASE_URL ?? 'sqlite:seg-demo.db';
     const example = bundledExample('retail');
-    const { workspace } = requireCheckedWorkspace(example, io);
+    // The generator writes every timestamp as ISO-8601 UTC seconds; saying so lets SQLite use its indexes.
+    const workspace = applyWorkspaceSettings(requireCheckedWorkspace(example, io).workspace, { timestamps: 'iso-utc-seconds' });
     const asOf = parseAsOf(DEFAULT_AS_OF, workspace.timezone);
 
     const db = await connect(url);

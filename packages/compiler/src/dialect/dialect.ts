@@ -10,7 +10,7 @@
  */
 import type { Kysely, RawBuilder } from 'kysely';
 import type { ScalarType, TimestampStorage } from '@seg/core';
-import type { TimeEncoding } from '../parameters';
+import type { SecondsRounding, TimeEncoding } from '../parameters';
 import type { TimePoint } from '@seg/core';
 
 export type DialectName = 'sqlite' | 'postgres' | 'duckdb';
@@ -55,7 +55,7 @@ export interface Dialect {
   /** A time point as a bound parameter, in the engine's timestamp representation. */
   timeParam(point: TimePoint): Sql;
   /** A time point as `isoUtcSeconds` text, to compare with such a column (needs `textTimestamps`). */
-  textTimeParam(point: TimePoint): Sql;
+  textTimeParam(point: TimePoint, rounding: SecondsRounding): Sql;
   /** An `isoUtcSeconds` text value → the engine's timestamp representation. */
   timeFromText(value: Sql): Sql;
   /**

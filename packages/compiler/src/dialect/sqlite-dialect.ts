@@ -34,15 +34,15 @@ export const sqliteDialect: Dialect = {
   // better-sqlite3 cannot bind booleans: they travel as 1/0, which is how SQLite stores them.
   param: (value) => sql`${typeof value === 'boolean' ? (value ? 1 : 0) : value}`,
   timeParam: (point) => sql`${new TimeParam(point, 'epochSeconds')}`,
-  textTimeParam: (point) => sql`${new TimeParam(point, 'isoSeconds')}`,
+  textTimeParam: (point, rounding) => sql`${new TimeParam(point, 'isoSeconds', rounding)}`,
   timeFromText: (value) => sql`unixepoch(${value})`,
   readTimestamp(column, storage) {
     if (storage === 'epochSeconds') return column;
-    if (storage === 'text' || storage === 'isoUtcSeconds') return sql`unixepoch(${column})`;
-    // 'auto' reads a number as epoch seconds (outside 0…5,373,484, which it takes for a Julian day
+    if (storage === 'text' || storage === 'isoUtcSeconds') return sql`unixepoch(${column}, ${sql.lit('subsec')})`;
+    // 'subsec' keeps milliseconds. 'auto' reads a number as epoch seconds (outside 0…5,373,484, which it takes for a Julian day
     // number — instants before 3 March 1970) and leaves ISO text to the usual parser: one call per
     // row, measurably cheaper than branching on typeof().
-    return sql`unixepoch(${column}, ${sql.lit('auto')})`;
+    return sql`unixepoch(${column}, ${sql.lit('auto')}, ${sql.lit('subsec')})`;
   },
   epochSeconds: (value) => value,
   timestampOutput: (value) => sql`strftime(${sql.lit('%Y-%m-%dT%H:%M:%fZ')}, ${value}, ${sql.lit('unixepoch')})`,

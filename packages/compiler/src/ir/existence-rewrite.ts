@@ -17,18 +17,30 @@
  * missing, so `last < T` is false — and so is `any(S…)`.
  */
 import type { CheckedWorkspace, CompareOp, IrExpr } from '@seg/core';
-import { mapIr } from './ir-walk';
+import { mapIr, walk } from './ir-walk';
 
 type Aggregate = Extract<IrExpr, { kind: 'aggregate' }>;
 type Compare = Extract<IrExpr, { kind: 'compare' }>;
 
 const FLIP: Record<CompareOp, CompareOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
-function exists(agg: Aggregate, fn: 'any' | 'none', extra?: IrExpr): IrExpr {
-  const where = extra ? (agg.where ? ({ kind: 'and', type: 'bool', args: [agg.where, extra] } as IrExpr) : extra) : agg.where;
+/** `any`/`none` over the aggregate's events, optionally only those whose time is `op` `bound`. */
+function exists(agg: Aggregate, fn: 'any' | 'none', time?: { readonly field: IrExpr; readonly op: CompareOp; readonly bound: Extract<IrExpr, { kind: 'time' }> }): IrExpr {
   const { field: _field, ...rest } = agg;
   void _field;
-  return { ...rest, fn, type: 'bool', ...(where ? { where } : {}) };
+  let window = agg.window;
+  let where = agg.where;
+  if (time) {
+    // `time >= T` is a window start and `time < T` a window end when the window has none;
+    // otherwise (or for `>`/`<=`) the bound joins the `where`.
+    if (time.op === '>=' && !window?.start) window = { ...window, start: time.bound.point };
+    else if (time.op === '<' && !window?.end) window = { ...window, end: time.bound.point };
+    else {
+      const test: IrExpr = { kind: 'compare', type: 'bool', op: time.op, left: time.field, right: time.bound };
+      where = where ? { kind: 'and', type: 'bool', args: [where, test] } : test;
+    }
+  }
+  return { ...rest, fn, type: 'bool', ...(window ? { window } : {}), ...(where ? { where } : {}) } as IrExpr;
 }
 
 function numberLiteral(e: IrExpr): number | undefined {
@@ -41,7 +53,7 @@ function countTest(agg: Aggregate, op: CompareOp, n: number): IrExpr | undefined
   return undefined;
 }
 
-function timeTest(ws: CheckedWorkspace, agg: Aggregate, op: CompareOp, bound: IrExpr): IrExpr | undefined {
+function timeTest(ws: CheckedWorkspace, agg: Aggregate, op: CompareOp, bound: Extract<IrExpr, { kind: 'time' }>): IrExpr | undefined {
   const source = ws.model.tables[agg.source];
   const ts = source?.timeSource;
   if (!ts || !agg.field || agg.field.field !== ts.field || JSON.stringify(agg.field.path) !== JSON.stringify(ts.path)) return undefined;
@@ -49,7 +61,7 @@ function timeTest(ws: CheckedWorkspace, agg: Aggregate, op: CompareOp, bound: Ir
   const earliest = agg.fn === 'first' || agg.fn === 'min';
   if (!latest && !earliest) return undefined;
   const time: IrExpr = { kind: 'field', type: agg.field.type, scope: 'event', table: agg.source, path: ts.path, field: ts.field };
-  const at = (o: CompareOp): IrExpr => ({ kind: 'compare', type: 'bool', op: o, left: time, right: bound });
+  const at = (o: CompareOp) => ({ field: time, op: o, bound });
   const both = (a: IrExpr, b: IrExpr): IrExpr => ({ kind: 'and', type: 'bool', args: [a, b] });
   if (latest) {
     if (op === '<') return both(exists(agg, 'any'), exists(agg, 'none', at('>=')));
@@ -78,8 +90,39 @@ function rewriteCompare(ws: CheckedWorkspace, e: Compare): IrExpr | undefined {
   return undefined;
 }
 
+/** Whether an expression tests for events (such tests go last in `and`/`or`: they may be probes). */
+function testsExistence(e: IrExpr): boolean {
+  let found = false;
+  walk(e, (x) => {
+    if (x.kind === 'aggregate' && (x.fn === 'any' || x.fn === 'none')) found = true;
+    return !found && x.kind !== 'aggregate';
+  });
+  return found;
+}
+
+/** Flattens nested `and`/`or`, drops repeated operands, and puts event tests after cheaper ones. */
+function tidyLogic(expr: IrExpr): IrExpr {
+  return mapIr(expr, (e) => {
+    if (e.kind !== 'and' && e.kind !== 'or') return undefined;
+    const flat: IrExpr[] = [];
+    const seen = new Set<string>();
+    const add = (x: IrExpr) => {
+      const tidy = tidyLogic(x);
+      if (tidy.kind === e.kind) return tidy.args.forEach(add);
+      const key = JSON.stringify(tidy);
+      if (!seen.has(key)) {
+        seen.add(key);
+        flat.push(tidy);
+      }
+    };
+    e.args.forEach(add);
+    const ordered = [...flat.filter((x) => !testsExistence(x)), ...flat.filter(testsExistence)];
+    return ordered.length === 1 ? ordered[0]! : { ...e, args: ordered };
+  });
+}
+
 export function rewriteExistence(ws: CheckedWorkspace, expr: IrExpr): IrExpr {
-  return mapIr(expr, (e) => (e.kind === 'compare' ? rewriteCompare(ws, e) : undefined));
+  return tidyLogic(mapIr(expr, (e) => (e.kind === 'compare' ? rewriteCompare(ws, e) : undefined)));
 }
 
 const cache = new WeakMap<CheckedWorkspace, CheckedWorkspace>();

@@ -78,3 +78,15 @@ export function walk(expr: IrExpr | undefined, visit: (e: IrExpr) => boolean): v
       return;
   }
 }
+
+const signatures = new WeakMap<object, string>();
+
+/** A stable text key for an IR node (its JSON), computed once per node object. */
+export function signature(node: object): string {
+  let s = signatures.get(node);
+  if (s === undefined) {
+    s = JSON.stringify(node);
+    signatures.set(node, s);
+  }
+  return s;
+}

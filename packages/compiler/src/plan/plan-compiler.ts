@@ -118,7 +118,7 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
       select: [sql`${scope.key} as ${sql.id('key')}`],
       where: [compileExpr(plan.audience, scope).sql],
       orderBy: [sql.id('key')],
-    })),
+    }), plan.audience),
   );
 
   // --- facts ---------------------------------------------------------------------------------

@@ -24,13 +24,15 @@ import type { CheckedWorkspace, IrExpr, StrategyDef, TableDef } from '@seg/core'
 import type { Dialect, Sql } from '../dialect/dialect';
 import { requireCapability } from '../dialect/dialect';
 import { aggregateRef, EventPass, type AggregateExpr, type OuterRow } from './event-pass';
-import { walk } from '../ir/ir-walk';
-import { RunParam } from '../parameters';
+import { signature as irKey, walk } from '../ir/ir-walk';
 import { rankSql } from './rank-sql';
+import { rankComparison } from './rank-threshold';
+import { LayerScope } from './layer-scope';
+export { LayerScope, MEMBERSHIP_TABLE, membershipChangeSql } from './layer-scope';
+import { EmptyEventsEvaluator } from '../ir/empty-events';
 import { RowJoins, fieldOf, tableOf } from './row-joins';
 import { asCondition, compileExpr, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
 
-export const MEMBERSHIP_TABLE = 'seg_memberships';
 
 export interface AudienceQueryOptions {
   /** The plan's strategy: what `primary`/`secondary` mean. */
@@ -84,6 +86,8 @@ export class AudienceQuery {
   private readonly probes = new Map<string, { readonly agg: AggregateExpr; readonly name: string; exists?: boolean }>();
   private readonly baseJoins: RowJoins;
   private rankCount = 0;
+  /** Layers read more than once (by sorted-value thresholds): computed once, not re-inlined per read. */
+  readonly materializedLayers = new Set<number>();
 
   constructor(
     readonly ws: CheckedWorkspace,
@@ -142,7 +146,12 @@ export class AudienceQuery {
       case 'or':
       case 'call':
         return Math.max(0, ...expr.args.map((a) => this.need(a)));
-      case 'compare':
+      case 'compare': {
+        // A ranking score against a number compares the ranked metric with one sorted value.
+        const ranked = rankComparison(this.ws, expr);
+        if (ranked) return this.rankedColumn(ranked.arg).at + 1;
+        return Math.max(this.need(expr.left), this.need(expr.right));
+      }
       case 'arith':
         return Math.max(this.need(expr.left), this.need(expr.right));
       case 'in':
@@ -156,6 +165,12 @@ export class AudienceQuery {
       case 'inWindow':
         return this.need(expr.subject);
     }
+  }
+
+  /** The layer column holding a ranked metric or customer field (fields are carried from layer 0). */
+  rankedColumn(arg: Extract<IrExpr, { kind: 'metric' | 'field' }>): { name: string; at: number } {
+    if (arg.kind === 'metric') return this.metricColumn(arg.name);
+    return { name: this.audienceField(arg.path, arg.field), at: 0 };
   }
 
   /** Makes a metric a named column; returns its name. */
@@ -185,7 +200,7 @@ export class AudienceQuery {
 
   rankColumn(expr: Extract<IrExpr, { kind: 'rank' }>, name?: string): Column {
     requireCapability(this.dialect, 'windowFunctions', expr.fn);
-    const signature = JSON.stringify(expr);
+    const signature = irKey(expr);
     const known = this.rankColumns.get(signature);
     if (known) return this.columns.get(known)!;
     const columnName = name ?? `rank:${++this.rankCount}`;
@@ -245,7 +260,7 @@ export class AudienceQuery {
   private probeCandidate(agg: AggregateExpr): boolean {
     if (!this.dialect.capabilities.existenceProbes || (agg.fn !== 'any' && agg.fn !== 'none')) return false;
     if (outerLeaves(agg).length > 0) return false;
-    const signature = JSON.stringify(agg);
+    const signature = irKey(agg);
     if (!this.probes.has(signature)) {
       this.probes.set(signature, { agg, name: `${agg.source}:${agg.fn}#${this.probes.size + 1}` });
     }
@@ -269,7 +284,7 @@ export class AudienceQuery {
   }
 
   private probe(agg: AggregateExpr) {
-    const probe = this.probes.get(JSON.stringify(agg));
+    const probe = this.probes.get(irKey(agg));
     if (probe && probe.exists === undefined) this.resolveProbes();
     return probe;
   }
@@ -288,7 +303,7 @@ export class AudienceQuery {
 
   /** The pass column of a customer-level aggregate. */
   aggregate(agg: AggregateExpr): AggregateColumn {
-    const signature = JSON.stringify(agg);
+    const signature = irKey(agg);
     const known = this.aggregates.get(signature);
     if (known) return known;
     const source = tableOf(this.ws, agg.source);
@@ -374,7 +389,7 @@ export class AudienceQuery {
       }
       case 'aggregate': {
         if (this.probeCandidate(leaf)) {
-          const probe = this.probes.get(JSON.stringify(leaf))!;
+          const probe = this.probes.get(irKey(leaf))!;
           return {
             name: probe.name,
             level: 0,
@@ -431,18 +446,23 @@ export class AudienceQuery {
     }
   }
 
-  /**
-   * The whole query: passes and layers as CTEs, then the final SELECT at layer `level`
-   * (which must be at least `need()` of everything `final` writes).
-   */
   /** The raw pass column of an aggregate read at `level`. */
   private aggregateRaw(agg: AggregateExpr, level: number): Sql {
     const entry = this.aggregate(agg);
     return entry.pass.level === level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${level - 1}`, entry.column);
   }
 
-  build(level: number, final: (scope: LayerScope) => FinalSpec): any {
+  /**
+   * The whole query: passes and layers as CTEs, then the final SELECT at layer `level`
+   * (which must be at least `need()` of everything `final` writes). With `filter` (the
+   * rule the final SELECT keeps rows by), customers without events of a pass the rule
+   * cannot match without are dropped early, so the engine can join from the pass.
+   */
+  build(level: number, final: (scope: LayerScope) => FinalSpec, filter?: IrExpr): any {
     this.resolveProbes();
+    const present = filter
+      ? [...this.passes.values()].filter((p) => p.level === 0 && !p.isPick && new EmptyEventsEvaluator(this.ws, p.source.name).certainlyFalse(filter))
+      : [];
     const ctes: { name: string; query: (creator: any) => any }[] = [];
     let makeFinal: ((creator: any) => any) | undefined;
     for (let layer = 0; layer <= level; layer++) {
@@ -452,10 +472,16 @@ export class AudienceQuery {
       let selects: Sql[];
       let spec: FinalSpec | undefined;
       if (isFinal) {
-        spec = final(scope);
+        const base = final(scope);
+        // Rows the rule cannot keep: customers without a row in a pass it needs (null-rejecting, so the join can start from the pass).
+        const presence = present.map((pass) =>
+          layer === 0 ? sql`${sql.id(pass.cteName, 'key')} is not null` : sql`${sql.id(`level:${layer - 1}`, `${pass.source.name}:key`)} is not null`,
+        );
+        spec = { ...base, where: [...presence, ...(base.where ?? [])] };
         selects = [...spec.select];
       } else {
         selects = layer === 0 ? this.carriedFields() : [sql`${sql.id(`level:${layer - 1}`)}.*`];
+        if (layer === 0) for (const pass of present) selects.push(sql`${sql.id(pass.cteName, 'key')} as ${sql.id(`${pass.source.name}:key`)}`);
         for (const pass of passes) {
           for (const column of pass.columnNames) selects.push(sql`${sql.id(pass.cteName, column)} as ${sql.id(column)}`);
         }
@@ -493,7 +519,11 @@ export class AudienceQuery {
     }
     const db = this.dialect.db;
     let creator: any = db;
-    for (const cte of ctes) creator = creator.with(cte.name, () => cte.query(db));
+    for (const cte of ctes) {
+      const layer = cte.name.startsWith('level:') ? Number(cte.name.slice('level:'.length)) : undefined;
+      const name = layer !== undefined && this.materializedLayers.has(layer) ? (b: any) => b(cte.name).materialized() : cte.name;
+      creator = creator.with(name, () => cte.query(db));
+    }
     return makeFinal!(creator);
   }
 
@@ -505,70 +535,6 @@ export class AudienceQuery {
     return selects;
   }
 }
-
-/** Resolves leaves at one layer of an `AudienceQuery`. */
-export class LayerScope implements ExprScope {
-  readonly dialect: Dialect;
-
-  constructor(
-    private readonly query: AudienceQuery,
-    readonly level: number,
-  ) {
-    this.dialect = query.dialect;
-  }
-
-  get key(): Sql {
-    return this.query.keyAt(this.level);
-  }
-
-  column(name: string): SqlExpr {
-    return this.query.columnAt(name, this.level);
-  }
-
-  leaf(expr: LeafExpr): SqlExpr {
-    const q = this.query;
-    switch (expr.kind) {
-      case 'field':
-        if (expr.scope !== 'audience') throw new Error(`internal: ${expr.scope} field outside its scope`);
-        return q.audienceFieldAt(expr.path, expr.field, this.level);
-      case 'aggregate':
-        return q.aggregateAt(expr, this.level);
-      case 'metric':
-        return this.column(q.metricColumn(expr.name).name);
-      case 'segment':
-        return this.column(q.segmentColumn(expr.name).name);
-      case 'rank':
-        return this.column(q.rankColumn(expr).name);
-      case 'strategyOf':
-        return this.column(q.strategyColumn(expr.which).name);
-      case 'membershipChange':
-        return membershipChangeSql(expr, this.column(q.segmentColumn(expr.segment).name).sql, this.key, this.dialect, q.options.plan);
-      case 'offerProp':
-        throw new Error(`internal: offer.${expr.name} outside an offer`);
-    }
-  }
-}
-
-/**
- * `entered(s)`: in `s` now and not at the plan's previous successful run;
- * `left(s)`: the reverse. The runtime records each run's members of such segments
- * in `seg_membership`; on a first run (no previous run id) nobody matches the
- * history, so `entered` is everyone in `s` and `left` is nobody.
- */
-export function membershipChangeSql(
-  expr: Extract<IrExpr, { kind: 'membershipChange' }>,
-  member: Sql,
-  key: Sql,
-  d: Dialect,
-  plan: string | undefined,
-): SqlExpr {
-  if (plan === undefined) throw new Error('internal: entered()/left() outside a plan');
-  const history = sql`exists (select 1 from ${sql.id(MEMBERSHIP_TABLE)} as ${sql.id('history')} where ${sql.id('history', 'plan')} = ${d.param(plan, 'text')} and ${sql.id('history', 'segment')} = ${d.param(expr.segment, 'text')} and ${sql.id('history', 'run_id')} = ${previousRunParam()} and ${sql.id('history', 'customer_key')} = cast(${key} as ${sql.raw(d.columnType('text'))}))`;
-  const body = expr.change === 'entered' ? sql`(${member} and not ${history})` : sql`(not ${member} and ${history})`;
-  return { sql: body, nullable: false };
-}
-
-const previousRunParam = () => sql`${new RunParam('previousRunId')}`;
 
 /** Leaves inside an aggregate's where/field that live on the customer row, not the event. */
 function outerLeaves(agg: AggregateExpr): IrExpr[] {

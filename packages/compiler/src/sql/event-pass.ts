@@ -22,6 +22,7 @@ import type { CheckedWorkspace, IrExpr, TableDef, TimePoint } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import { RowJoins, fieldOf } from './row-joins';
 import { compileExpr, windowCondition, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
+import { signature as irKey } from '../ir/ir-walk';
 
 export type AggregateExpr = Extract<IrExpr, { kind: 'aggregate' }>;
 
@@ -55,7 +56,7 @@ const AS_OF = { kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' } as co
 /** The pass-level shape of an aggregate, used to share columns between identical aggregates. */
 function aggregateSignature(agg: AggregateExpr): string {
   const fn = agg.fn === 'any' || agg.fn === 'none' ? 'count' : agg.fn;
-  return JSON.stringify([fn, agg.field ?? null, agg.window ?? null, agg.where ?? null]);
+  return `${fn}|${agg.field ? irKey(agg.field) : ''}|${agg.window ? irKey(agg.window) : ''}|${agg.where ? irKey(agg.where) : ''}`;
 }
 
 export class EventPass {
@@ -126,7 +127,7 @@ export class EventPass {
 
   /** `time < as-of`: events at or after the as-of time are never seen. */
   private beforeAsOf(t: SqlExpr): Sql {
-    return sql`${t.sql} < ${t.textTime ? this.dialect.textTimeParam(AS_OF) : this.dialect.timeParam(AS_OF)}`;
+    return sql`${t.sql} < ${t.textTime ? this.dialect.textTimeParam(AS_OF, 'up') : this.dialect.timeParam(AS_OF)}`;
   }
 
   private scope(): ExprScope {
@@ -195,7 +196,7 @@ export class EventPass {
     const cond = this.condition(agg);
     if (cond) this.conditions.push(cond);
     else this.unconditional = true;
-    const conditionKey = JSON.stringify([agg.window ?? null, agg.where ?? null]);
+    const conditionKey = `${agg.window ? irKey(agg.window) : ''}|${agg.where ? irKey(agg.where) : ''}`;
     this.columns.set(signature, { name, agg, cond, conditionKey });
     return name;
   }
@@ -284,7 +285,7 @@ export class EventPass {
     const starts = [...new Map(columns.map((c) => [JSON.stringify(c.agg.window?.start ?? null), c.agg.window?.start])).entries()];
     const bounded = !shared && !this.offer && t !== undefined && starts.every(([, start]) => start !== undefined);
     if (bounded) {
-      const param = (p: TimePoint) => (t.textTime ? this.dialect.textTimeParam(p) : this.dialect.timeParam(p));
+      const param = (p: TimePoint) => (t.textTime ? this.dialect.textTimeParam(p, 'up') : this.dialect.timeParam(p));
       const points = starts.map(([, start]) => param(start!));
       wheres.push(sql`${t.sql} >= ${points.length === 1 ? points[0]! : this.dialect.least(points)}`);
     }
@@ -364,9 +365,7 @@ export function aggregateRef(agg: AggregateExpr, column: Sql, d: Dialect, textTi
     case 'distinct':
       return { sql: sql`coalesce(${column}, 0)`, nullable: false };
     case 'any':
-      // NULL (no events at all) is false wherever a condition is read; kept nullable so a
-      // WHERE on it lets the engine turn the LEFT JOIN of the pass into an inner join.
-      return { sql: sql`(${column} > 0)`, nullable: true };
+      return { sql: sql`(coalesce(${column}, 0) > 0)`, nullable: false };
     case 'none':
       return { sql: sql`(coalesce(${column}, 0) = 0)`, nullable: false };
     default:

@@ -12,7 +12,12 @@
  * carries a coalesce where one is needed.
  */
 import { sql } from 'kysely';
-import type { IrExpr, ScalarType, TimePoint, TimeWindow } from '@seg/core';
+import type { CompareOp, IrExpr, ScalarType, TimePoint, TimeWindow } from '@seg/core';
+import type { SecondsRounding } from '../parameters';
+
+const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+/** Whole-second text values against a parameter with a fraction: see `SecondsRounding`. */
+const ROUNDING: Record<CompareOp, SecondsRounding> = { '>=': 'up', '<': 'up', '>': 'down', '<=': 'down', '=': 'exact', '!=': 'exact' };
 import type { Dialect, Sql } from '../dialect/dialect';
 import { requireCapability } from '../dialect/dialect';
 
@@ -42,12 +47,14 @@ function timePointOf(expr: IrExpr): TimePoint | undefined {
 }
 
 /** Both sides of a comparison in one representation: text times meet text parameters, or become engine times. */
-function alignTimes(leftIr: IrExpr, left: SqlExpr, rightIr: IrExpr, right: SqlExpr, d: Dialect): [SqlExpr, SqlExpr] {
+function alignTimes(op: CompareOp, leftIr: IrExpr, left: SqlExpr, rightIr: IrExpr, right: SqlExpr, d: Dialect): [SqlExpr, SqlExpr] {
   if (left.textTime === right.textTime) return [left, right];
   const [text, other, otherIr] = left.textTime ? [left, right, rightIr] : [right, left, leftIr];
   const point = timePointOf(otherIr);
+  // The operator as seen from the text column: `column op parameter`.
+  const columnOp = left.textTime ? op : FLIPPED[op];
   const aligned: [SqlExpr, SqlExpr] = point
-    ? [text, { sql: d.textTimeParam(point), nullable: false, textTime: true }]
+    ? [text, { sql: d.textTimeParam(point, ROUNDING[columnOp]), nullable: false, textTime: true }]
     : [engineTime(text, d), other];
   return left.textTime ? aligned : [aligned[1], aligned[0]];
 }
@@ -60,6 +67,8 @@ export type LeafExpr = Extract<
 export interface ExprScope {
   readonly dialect: Dialect;
   leaf(expr: LeafExpr): SqlExpr;
+  /** A scope may write some comparisons its own way (a ranking score against a number); undefined: the usual way. */
+  compare?(expr: Extract<IrExpr, { kind: 'compare' }>): SqlExpr | undefined;
 }
 
 const nonNull = (s: Sql): SqlExpr => ({ sql: s, nullable: false });
@@ -104,7 +113,9 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
       return { sql: sql`(${sql.join(args.map((a) => a.sql), op)})`, nullable: args.some((a) => a.nullable) };
     }
     case 'compare': {
-      const [left, right] = alignTimes(expr.left, sub(expr.left), expr.right, sub(expr.right), d);
+      const special = scope.compare?.(expr);
+      if (special) return special;
+      const [left, right] = alignTimes(expr.op, expr.left, sub(expr.left), expr.right, sub(expr.right), d);
       const op = expr.op === '!=' ? '<>' : expr.op;
       return { sql: sql`(${left.sql} ${sql.raw(op)} ${right.sql})`, nullable: left.nullable || right.nullable };
     }
@@ -163,7 +174,7 @@ export function asCondition(expr: SqlExpr, d: Dialect): Sql {
  */
 export function windowCondition(time: SqlExpr, window: TimeWindow, d: Dialect, clipToAsOf: boolean): Sql {
   const t = time.sql;
-  const param = (point: TimePoint) => (time.textTime ? d.textTimeParam(point) : d.timeParam(point));
+  const param = (point: TimePoint) => (time.textTime ? d.textTimeParam(point, 'up') : d.timeParam(point));
   const parts: Sql[] = [];
   if (window.start) parts.push(sql`${t} >= ${param(window.start)}`);
   if (window.end) parts.push(sql`${t} < ${param(window.end)}`);
@@ -241,7 +252,8 @@ function compileCall(expr: Extract<IrExpr, { kind: 'call' }>, scope: ExprScope):
       // Haversine on a sphere of radius 6,371 km.
       const h = sql`power(sin(radians(${lat2} - ${lat1}) / 2), 2) + cos(radians(${lat1})) * cos(radians(${lat2})) * power(sin(radians(${lon2} - ${lon1}) / 2), 2)`;
       // Rounding can push the root a hair above 1 for antipodal points; asin would fail there.
-      return { sql: sql`(2 * 6371 * asin(${d.least([sql`1`, sql`sqrt(${h})`])}))`, nullable: anyNullable };
+      const root = sql`sqrt(${h})`;
+      return { sql: sql`(2 * 6371 * asin(case when ${root} > 1 then 1 else ${root} end))`, nullable: anyNullable };
     }
   }
 }

@@ -5,7 +5,10 @@
  * so the statement means exactly what it meant.
  */
 
-const CLAUSES = ['select', 'from', 'where', 'group by', 'order by', 'left join', 'inner join', 'cross join', 'union all', 'with'];
+// kysely writes keywords in lower case and quotes every name, so a bare lower-case
+// keyword outside quotes is SQL syntax.
+const TOKENS = /"(?:[^"]|"")*"|'(?:[^']|'')*'|[(),]|\b(?:select|from|where|group by|order by|left join|inner join|cross join|union all|with)\b/g;
+const JOINS = new Set(['left join', 'inner join', 'cross join']);
 
 interface Level {
   /** A parenthesis that opened a subquery (its contents are laid out); other parentheses are not. */
@@ -14,76 +17,48 @@ interface Level {
 }
 
 export function layoutSql(text: string): string {
-  let out = '';
+  const out: string[] = [];
   const stack: Level[] = [{ subquery: true, clause: '' }];
-  const depth = () => stack.filter((l) => l.subquery).length - 1;
-  const indent = (extra = 0) => '\n' + '  '.repeat(depth() + extra);
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (ch === '"' || ch === "'") {
-      let j = i + 1;
-      while (j < text.length) {
-        if (text[j] === ch) {
-          if (text[j + 1] === ch) j += 2;
-          else break;
-        } else j++;
-      }
-      out += text.slice(i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if (ch === '(') {
-      const rest = text.slice(i + 1, i + 8).toLowerCase();
-      const subquery = rest.startsWith('select ') || rest.startsWith('with ');
+  let depth = 0; // subquery parentheses open
+  const newline = (extra = 0) => '\n' + '  '.repeat(depth + extra);
+  let copied = 0; // text before this index is in `out`
+  const copyTo = (end: number) => {
+    if (end > copied) out.push(text.slice(copied, end));
+    copied = end;
+  };
+  TOKENS.lastIndex = 0;
+  for (let m = TOKENS.exec(text); m; m = TOKENS.exec(text)) {
+    const token = m[0];
+    const at = m.index;
+    const first = token.charCodeAt(0);
+    if (first === 34 || first === 39) continue; // quoted: copied as it is
+    const top = stack[stack.length - 1]!;
+    if (token === '(') {
+      const subquery = text.startsWith('select ', at + 1) || text.startsWith('with ', at + 1);
       stack.push({ subquery, clause: '' });
-      out += '(';
-      i++;
-      continue;
-    }
-    if (ch === ')') {
+      if (subquery) depth++;
+    } else if (token === ')') {
       const level = stack.pop();
-      if (level?.subquery) out += indent();
-      out += ')';
-      i++;
-      continue;
-    }
-    if (ch === ',' && stack[stack.length - 1]!.subquery) {
-      const top = stack[stack.length - 1]!;
-      out += ',';
-      i++;
-      if (text[i] === ' ') i++;
-      // One select item per line; one CTE per line.
-      out += top.clause === 'select' ? indent(1) : top.clause === 'with' ? indent() : ' ';
-      continue;
-    }
-    if (/[a-z]/i.test(ch) && (i === 0 || /[\s(]/.test(text[i - 1]!))) {
-      const lower = text.slice(i, i + 12).toLowerCase();
-      const clause = CLAUSES.find((c) => lower.startsWith(c) && !/[a-z0-9_]/i.test(text[i + c.length] ?? ''));
-      if (clause) {
-        const top = stack[stack.length - 1]!;
-        if (top.subquery) {
-          top.clause = clause === 'left join' || clause === 'inner join' || clause === 'cross join' ? 'from' : clause;
-          if (out.endsWith(' ')) out = out.slice(0, -1);
-          if (out.length > 0 && !out.endsWith('(')) out += indent();
-          else if (out.endsWith('(')) out += indent();
-          out += text.slice(i, i + clause.length);
-          i += clause.length;
-          if (clause === 'select' || clause === 'with') {
-            if (text[i] === ' ') i++;
-            out += ' ';
-          }
-          continue;
-        }
+      if (level?.subquery) {
+        copyTo(at);
+        depth--;
+        out.push(newline());
       }
-      let j = i;
-      while (j < text.length && /[a-z0-9_]/i.test(text[j]!)) j++;
-      out += text.slice(i, j);
-      i = j;
-      continue;
+    } else if (token === ',') {
+      // One select item per line; one CTE per line.
+      if (top.subquery && (top.clause === 'select' || top.clause === 'with')) {
+        copyTo(at + 1);
+        out.push(top.clause === 'select' ? newline(1) : newline());
+        if (text.charCodeAt(at + 1) === 32) copied = at + 2;
+      }
+    } else if (top.subquery) {
+      top.clause = JOINS.has(token) ? 'from' : token;
+      copyTo(at);
+      const last = out[out.length - 1];
+      if (last?.endsWith(' ')) out[out.length - 1] = last.slice(0, -1);
+      if (out.length > 0) out.push(newline());
     }
-    out += ch;
-    i++;
   }
-  return out.trimStart();
+  copyTo(text.length);
+  return out.join('').trimStart();
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SegUserError } from '../errors';
 import { CONFIG_FILE_NAMES, type WorkspaceConfig } from './workspace-config';
+import { isTimestampSetting, TIMESTAMP_SETTINGS } from './workspace-settings';
 
 /** A workspace read from disk: what the pure core needs, plus where it came from. */
 export interface LoadedWorkspace {
@@ -54,13 +55,16 @@ function readConfig(path: string): WorkspaceConfig {
     throw new SegUserError(`${path}: expected a JSON object`);
   }
   const config = parsed as Record<string, unknown>;
-  for (const key of ['name', 'database', 'timezone'] as const) {
+  for (const key of ['name', 'database', 'timezone', 'timestamps'] as const) {
     if (config[key] !== undefined && typeof config[key] !== 'string') {
       throw new SegUserError(`${path}: "${key}" must be a string`);
     }
   }
   if (typeof config.timezone === 'string' && !isValidTimeZone(config.timezone)) {
     throw new SegUserError(`${path}: "${config.timezone}" is not a time zone (use an IANA name such as "Australia/Sydney")`);
+  }
+  if (typeof config.timestamps === 'string' && !isTimestampSetting(config.timestamps)) {
+    throw new SegUserError(`${path}: "timestamps" must be one of ${Object.keys(TIMESTAMP_SETTINGS).join(', ')}`);
   }
   return config as WorkspaceConfig;
 }

@@ -5,6 +5,8 @@ export interface WorkspaceConfig {
   readonly database?: string;
   /** IANA time zone for dates and calendar windows; UTC by default. */
   readonly timezone?: string;
+  /** How timestamp columns are stored: auto (default), iso-utc-seconds, epoch-seconds, native. */
+  readonly timestamps?: string;
 }
 
 export const CONFIG_FILE_NAMES = ['seg.json', 'seg.config.json'] as const;
