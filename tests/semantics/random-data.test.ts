@@ -12,6 +12,7 @@ import { parseAsOf } from '../../packages/core/src/model/time-points';
 import { bindParameters, compileMembers } from '../../packages/compiler/src/index';
 import { checked, expectSameValues, loadData, normaliseSql, sqlMembers, type MetricValue } from '../support/semantics';
 import { RETAIL_MODEL } from './corpus/retail-model';
+import { seededRandom } from '../../packages/core/test/support/seeded-random';
 
 const SEEDS = process.env.SEG_SEED ? [Number(process.env.SEG_SEED)] : Array.from({ length: 50 }, (_, i) => i + 1);
 
@@ -70,20 +71,8 @@ segment everyone { true }
 const SEGMENTS = ['dormant', 'declining', 'champions', 'baby', 'cross_sell', 'locals', 'mixed', 'newcomers', 'texty', 'missing_bits'];
 const METRICS = ['recency', 'spend_90', 'avg_online', 'r_score', 'm_score', 'clv_decile', 'first_channel', 'biggest', 'outdoor_qty', 'channels', 'distance', 'value_mix'];
 
-/** mulberry32: small, fast, good enough for test data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generate(seed: number): { data: Dataset; asOf: string } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const maybe = <T>(value: T, missing = 0.15): T | null => (rnd() < missing ? null : value);

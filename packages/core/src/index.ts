@@ -19,3 +19,4 @@ export { closestName, editDistance } from './check/did-you-mean';
 export { sourceHash } from './workspace/source-hash';
 export { sha256Text } from './workspace/sha256';
 export { describeIr } from './model/describe-ir';
+export { contactsTable } from './check/data-model';

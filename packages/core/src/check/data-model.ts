@@ -307,8 +307,8 @@ function computeTimeSource(table: MutableTable, byName: ReadonlyMap<string, Tabl
   }
 }
 
-/** The runtime-maintained contact history (same shape as the runtime's fixture copy). */
-function contactsTable(audience: string, keyType: ScalarType): TableDef {
+/** The runtime-maintained contact history: plan, offer, channel, category, at, and the customer. */
+export function contactsTable(audience: string, keyType: ScalarType): TableDef {
   const text = (name: string): FieldDef => ({ name, column: name, type: 'text' });
   return {
     name: 'contacts',

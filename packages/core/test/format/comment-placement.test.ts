@@ -7,17 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { formatSource } from '../../src/format/format';
 import { parseFile } from '../../src/syntax/parse';
 import { retailExamples, shape } from '../support/syntax-helpers';
+import { seededRandom } from '../support/seeded-random';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function offsets(text: string, pattern: RegExp): number[] {
   return [...text.matchAll(pattern)].map((m) => m.index!);
@@ -46,7 +37,7 @@ function sprinkle(text: string, random: () => number, count: number): string {
 
 describe('comment placement', () => {
   it('keeps every comment and every doc comment through formatting', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const sources = Object.values(retailExamples());
     const problems: string[] = [];
     let checked = 0;

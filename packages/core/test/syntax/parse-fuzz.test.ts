@@ -7,17 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { formatSource } from '../../src/format/format';
 import { parseFile } from '../../src/syntax/parse';
 import { retailExamples, shape } from '../support/syntax-helpers';
+import { seededRandom } from '../support/seeded-random';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['{', '}', '(', ')', '"', '/*', '//', '\n', ' and ', ' in last ', '->', '[', ',', 'all of {', '10%', '-', '2026-02-30', '\\', 'segment x {'];
 
@@ -60,7 +51,7 @@ function mutate(text: string, random: () => number): string {
 
 describe('parser robustness', () => {
   it('survives thousands of random mutations of the examples', () => {
-    const random = prng(20261122);
+    const random = seededRandom(20261122);
     const sources = Object.values(retailExamples());
     let clean = 0;
     let slowest = 0;
