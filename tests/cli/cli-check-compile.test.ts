@@ -91,6 +91,26 @@ describe('seg compile', () => {
     expect(readTree(second)).toEqual(files);
   });
 
+  it('a recompile after an edit replaces the whole output: changed files, removed files, nothing left over', () => {
+    const dir = workspaceWith({ 'extra.seg': 'segment big_spenders { spend_12m > 500 }\nsegment gone_soon { spend_12m > 900 }\n' });
+    const out = join(scratch, 'recompiled');
+    expect(runSeg(['compile', dir, '--out', out]).status).toBe(0);
+    const before = readTree(out);
+    expect(before['segments/gone_soon.sql']).toBeDefined();
+
+    writeFileSync(join(dir, 'extra.seg'), 'segment big_spenders { spend_12m > 750 }\n');
+    expect(runSeg(['compile', dir, '--out', out]).status).toBe(0);
+    const after = readTree(out);
+    expect(after['segments/gone_soon.sql']).toBeUndefined();
+    expect(after['segments/big_spenders.sql']).not.toBe(before['segments/big_spenders.sql']);
+    expect(after['segments/big_spenders.sql']).toMatch(/-- {3}\d+\. 750\b/);
+    // Everything else is what a compile into an empty folder writes.
+    const fresh = join(scratch, 'recompiled-fresh');
+    expect(runSeg(['compile', dir, '--out', fresh]).status).toBe(0);
+    expect(after).toEqual(readTree(fresh));
+    expect(readdirSync(scratch).filter((name) => name.includes('.staging') || name.endsWith('.old'))).toEqual([]);
+  });
+
   it('refuses an unknown dialect with exit 2', () => {
     const result = runSeg(['compile', 'examples/retail', '--dialect', 'oracle', '--out', join(scratch, 'never')]);
     expect(result.status).toBe(2);

@@ -66,9 +66,16 @@ segment newcomers { signup_at in last 30 days or signup_at between 2025-01-01 an
 segment texty { name contains "%" or name starts with "a_" or name = "O'Brien" }
 segment missing_bits { predicted_clv is missing or not (churn_risk < 0.5) }
 segment everyone { true }
+segment clv_q3 { quintile(predicted_clv) = 3 }
+segment risk_top { decile(churn_risk desc) > 7 }
+segment low_spend { percentile(spend_90) <= 30 }
+segment not_f1 { f_score != 1 }
+segment mix_low { quintile(value_mix) < 3 }
 `;
 
-const SEGMENTS = ['dormant', 'declining', 'champions', 'baby', 'cross_sell', 'locals', 'mixed', 'newcomers', 'texty', 'missing_bits'];
+const SEGMENTS = ['dormant', 'declining', 'champions', 'baby', 'cross_sell', 'locals', 'mixed', 'newcomers', 'texty', 'missing_bits',
+  // Score comparisons compile to sorted-value thresholds (percentile_disc on SQLite), not to scores.
+  'clv_q3', 'risk_top', 'low_spend', 'not_f1', 'mix_low'];
 const METRICS = ['recency', 'spend_90', 'avg_online', 'r_score', 'm_score', 'clv_decile', 'first_channel', 'biggest', 'outdoor_qty', 'channels', 'distance', 'value_mix'];
 
 export function generate(seed: number): { data: Dataset; asOf: string } {

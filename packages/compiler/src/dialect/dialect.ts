@@ -20,8 +20,13 @@ export type Sql = RawBuilder<unknown>;
 export interface DialectCapabilities {
   /** sin/cos/asin/sqrt/radians/floor (SQLite: built with SQLITE_ENABLE_MATH_FUNCTIONS, as better-sqlite3 is). */
   readonly mathFunctions: boolean;
-  /** `percentile_cont` exists. Informational: ranking scores are computed from ranks, which every engine has. */
-  readonly percentileCont: boolean;
+  /**
+   * `percentile_disc(Y, P)` is an ordinary aggregate returning the sorted non-missing value at
+   * position ⌊P·(n−1)⌋ (SQLite ≥ 3.47 built with SQLITE_ENABLE_PERCENTILE, as better-sqlite3 12
+   * is). Quintile thresholds then cost one unsorted pass each instead of a sort. PostgreSQL's and
+   * DuckDB's functions of that name pick a different position, so they sort.
+   */
+  readonly percentileDisc: boolean;
   /** A native boolean type (SQLite stores 0/1 and has TRUE/FALSE only as aliases). */
   readonly nativeBoolean: boolean;
   /** The operator for integer division: `/` on integers (SQLite, PostgreSQL) or `//` (DuckDB, where `/` is real division). */

@@ -37,7 +37,7 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   capabilities: {
     mathFunctions: true,
-    percentileCont: true,
+    percentileDisc: false,
     nativeBoolean: true,
     integerDivision: '/',
     windowFunctions: true,

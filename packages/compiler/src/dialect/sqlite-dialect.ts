@@ -22,7 +22,7 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   capabilities: {
     mathFunctions: true,
-    percentileCont: false,
+    percentileDisc: true,
     nativeBoolean: false,
     integerDivision: '/',
     windowFunctions: true,

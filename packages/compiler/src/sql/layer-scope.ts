@@ -7,7 +7,7 @@ import type { IrExpr } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import { RunParam } from '../parameters';
 import type { AudienceQuery } from './audience-query';
-import { rankComparison, rankComparisonSql } from './rank-threshold';
+import { rankComparison, rankComparisonSql, sortedValueAt } from './rank-threshold';
 import type { ExprScope, LeafExpr, SqlExpr } from './sql-expr';
 
 export const MEMBERSHIP_TABLE = 'seg_memberships';
@@ -40,10 +40,7 @@ export class LayerScope implements ExprScope {
     const layer = sql.id(`level:${column.at}`);
     this.query.materializedLayers.add(column.at);
     const value = sql.id(column.name);
-    const n = sql`(select count(${value}) from ${layer})`;
-    const threshold = (offset: Sql) =>
-      sql`(select ${value} from ${layer} where ${value} is not null order by ${value} limit 1 offset ${offset})`;
-    return rankComparisonSql(ranked, x, n, threshold, this.dialect);
+    return rankComparisonSql(ranked, x, (k) => sortedValueAt(value, layer, k, ranked.buckets, this.dialect), this.dialect);
   }
 
   leaf(expr: LeafExpr): SqlExpr {

@@ -10,7 +10,11 @@
  *             ⇔  x > v[m−1]            (v sorted ascending, 0-based, duplicates kept)
  *
  * and v[m−1] is `select x … order by x limit 1 offset ⌊(k−1)(n−1)/B⌋` — one
- * sort, exact integer positions, no interpolation. (k ≤ 1 holds for every
+ * sort, exact integer positions, no interpolation — or, where the engine has
+ * SQLite's `percentile_disc` (value at ⌊P·(n−1)⌋), that aggregate with
+ * P = (k−1)/B + 1e−13: no sort at all. The nudge keeps the truncated product
+ * from falling one short of an exact integer through rounding, and stays below
+ * the smallest fractional gap 1/B for any n < 10¹¹. (k ≤ 1 holds for every
  * non-missing x; k > B for none.) Every other comparison reduces to "score ≥ k":
  * `desc` scores are B+1−score, `<`, `<=`, `=`, `!=` combine two of them, and a
  * missing x keeps every comparison false.
@@ -58,19 +62,34 @@ export function rankComparison(ws: CheckedWorkspace, expr: IrExpr): RankComparis
   return undefined;
 }
 
+/** The nudge added to P for `percentile_disc` (see above). */
+const PERCENTILE_NUDGE = 1e-13;
+
+/**
+ * The ascending sorted value of `value` (non-missing rows of `from`) at position
+ * ⌊(k−1)(n−1)/B⌋, 0-based; NULL when every value is missing.
+ */
+export function sortedValueAt(value: Sql, from: Sql, k: number, B: number, d: Dialect): Sql {
+  if (d.capabilities.percentileDisc) {
+    return sql`(select percentile_disc(${value}, ${sql.lit((k - 1) / B + PERCENTILE_NUDGE)}) from ${from})`;
+  }
+  const n = sql`(select count(${value}) from ${from})`;
+  const offset = d.intDivide(sql`(${n} - 1) * ${sql.lit(k - 1)}`, sql.lit(B));
+  return sql`(select ${value} from ${from} where ${value} is not null order by ${value} limit 1 offset ${offset})`;
+}
+
 /**
  * The comparison as SQL over `x` (the ranked value in the current row), with
- * `threshold(offsetSql)` giving the sorted audience value at that offset.
+ * `thresholdAt(k)` giving the sorted audience value v[⌊(k−1)(n−1)/B⌋].
  */
-export function rankComparisonSql(c: RankComparison, x: Sql, n: Sql, threshold: (offset: Sql) => Sql, d: Dialect): SqlExpr {
+export function rankComparisonSql(c: RankComparison, x: Sql, thresholdAt: (k: number) => Sql, d: Dialect): SqlExpr {
   const B = c.buckets;
   const present = sql`${x} is not null`;
   /** score ≥ k for the ascending score (false when x is missing). */
   const ascAtLeast = (k: number): Sql => {
     if (k <= 1) return present;
     if (k > B) return d.bool(false);
-    const offset = d.intDivide(sql`(${n} - 1) * ${sql.lit(k - 1)}`, sql.lit(B));
-    return sql`${x} > ${threshold(offset)}`;
+    return sql`${x} > ${thresholdAt(k)}`;
   };
   /** score ≥ k for this comparison's direction. */
   const atLeast = (k: number): Sql => (c.desc ? sql`(${present} and not ${ascAtLeast(B + 2 - k)})` : ascAtLeast(k));
