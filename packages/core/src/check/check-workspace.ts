@@ -153,7 +153,7 @@ export function checkParsedFiles(
   }
   const tests = checkTests(lowerer, collected.tests, plans);
 
-  const diagnostics = sortDiagnostics([...syntax, ...ctx.diagnostics], paths);
+  const diagnostics = sortDiagnostics([...syntax, ...withoutTruncationEchoes(ctx.diagnostics, syntax, texts)], paths);
   const symbols = ctx.symbols.build();
   if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics, symbols };
 
@@ -197,6 +197,19 @@ function warnShadowedFields(ctx: CheckContext, entries: readonly DeclEntry[]): v
       `${entry.kind === 'const' ? 'Constant' : entry.kind.charAt(0).toUpperCase() + entry.kind.slice(1)} \`${entry.name}\` hides the field \`${entry.name}\` of \`${audience.name}\`; write \`${audience.name}.${entry.name}\` for the field.`,
     );
   }
+}
+
+/**
+ * A syntax error right after an expression on its line (`count(orders) where …`) cut that
+ * expression short; a complaint about the kind of value the remainder is only echoes it.
+ */
+function withoutTruncationEchoes(checked: readonly Diagnostic[], syntax: readonly Diagnostic[], texts: ReadonlyMap<string, string>): Diagnostic[] {
+  if (syntax.length === 0) return [...checked];
+  return checked.filter((d) => {
+    if (d.code !== 'SEG2002') return true;
+    const text = texts.get(d.file) ?? '';
+    return !syntax.some((e) => e.file === d.file && e.span.start >= d.span.end && /^[ \t]*$/.test(text.slice(d.span.end, e.span.start)));
+  });
 }
 
 function sortDiagnostics(diagnostics: Diagnostic[], paths: readonly string[]): Diagnostic[] {

@@ -73,6 +73,10 @@ export class ParseErrorTranslator {
     if (info.kind === 'mismatch' && info.expected === 'RBrace') {
       const hint = info.rule ? BODY_HINTS[info.rule] : undefined;
       if (found && found.nl && hint && !T.DECLARATION_KEYWORDS.has(found.tokenType)) return this.diag(hint.code, tokenSpan(found), hint.message(shorten(found.image)));
+      if (found && !found.nl && (found.tokenType === T.Where || found.tokenType === T.From)) {
+        // `count(orders) where …`: the filter was meant for the aggregate before it.
+        return this.diag('SEG0019', tokenSpan(found), `\`${found.image}\` belongs inside the aggregate's parentheses, as in \`count(orders where channel = "web")\`.`);
+      }
       if (found && !found.nl) return this.diag('SEG0001', tokenSpan(found), `Unexpected ${foundText} here.`);
       const open = this.unclosed(chunk, found, T.LBrace, T.RBrace);
       const what = open === undefined ? 'the block' : describeBrace(chunk, open);

@@ -60,7 +60,8 @@ function parseUnsafe(path: string, text: string): ParseResult {
     const errors = firstPerLine(parser.errors, chunk).map((e) => translator.translate(e, chunk));
     declarations.push(...builder.declarations(cst));
     parseDiagnostics.push(...errors);
-    treeDiagnostics.push(...withoutFollowOns(builder.diagnostics.splice(0), errors, text));
+    // A character the lexer skipped (`&&`) leaves the same echoes as a parse error.
+    treeDiagnostics.push(...withoutFollowOns(builder.diagnostics.splice(0), [...errors, ...lexed.diagnostics], text));
   }
 
   const diagnostics = dedupe([...lexed.diagnostics, ...parseDiagnostics, ...treeDiagnostics]);
