@@ -12,8 +12,11 @@ import { modelPullCommand } from './commands/model-pull-command';
 import { demoCommand } from './commands/demo-command';
 import { datasetCommand } from './commands/dataset-command';
 import { explainCommand } from './commands/explain-command';
+import { runCommand } from './commands/run-command';
+import { runsCommand } from './commands/runs-command';
+import { scheduleCommand } from './commands/schedule-command';
 
-export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, explainCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, explainCommand, runCommand, runsCommand, scheduleCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

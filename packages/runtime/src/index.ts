@@ -19,5 +19,36 @@ export * from './fixtures';
 export * from './datasets/cdnow';
 export * from './explain/explain-rule';
 export { ensureRuntimeTables } from './history/ensure-runtime-tables';
+export { runPlan } from './run/run-plan';
+export { listRuns, readRun, ensureRunHistory, type ListRunsOptions } from './run/run-history';
+export type { RunOptions, RunRecord, RunStatus, RunProgress, OutputTarget } from './run/run-types';
+export { RUN_HISTORY_TABLE, RUN_OFFERS_TABLE } from './runtime-tables';
+export { withPlanLock, lockHolderId, type PlanBusy, type PlanLockOptions, type PlanLockOutcome } from './run/plan-lock';
+export { runPlanLocked, type LockedRunOptions } from './run/run-plan-locked';
+export { startScheduler, DEFAULT_RETRY_DELAYS_MS, type Scheduler, type SchedulerOptions } from './schedule/scheduler';
+export { dialectOfUrl, databaseFile } from './db/database-url';
+export {
+  stageWebhookBatches,
+  ensureWebhookOutbox,
+  readOutboxBatches,
+  DEFAULT_WEBHOOK_BATCH_SIZE,
+  type WebhookStageTarget,
+  type RowPages,
+  type StagedWebhookBatches,
+  type OutboxBatch,
+} from './output/webhook-outbox';
+export {
+  deliverWebhookBatches,
+  type WebhookDeliveryOptions,
+  type WebhookDeliveryResult,
+  type WebhookDeliveryState,
+} from './output/webhook-delivery';
+export {
+  deliverWebhookRun,
+  finishDeliveringRun,
+  resumeWebhookDeliveries,
+  type WebhookRunDelivery,
+  type ResumeWebhookOptions,
+} from './output/webhook-runs';
 export { compareModelWithSchema } from './introspect/compare-model';
 export { applyWorkspaceSettings, TIMESTAMP_SETTINGS, type TimestampSetting } from './workspace/workspace-settings';

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parseAsOf, type CheckedWorkspace } from '@seg/core';
-import { compileCount, compileStrategy } from '@seg/compiler';
-import { applyWorkspaceSettings, connect, DEFAULT_AS_OF, ensureRuntimeTables, generateRetail, type Database } from '@seg/runtime';
+import { compileCount, compilePlan, compileStrategy } from '@seg/compiler';
+import { applyWorkspaceSettings, connect, DEFAULT_AS_OF, ensureRuntimeTables, generateRetail, runPlan, type Database, type RunRecord } from '@seg/runtime';
 import type { Command } from '../command';
 import type { CliIo } from '../cli-io';
 import { stringFlag } from '../cli-args';
@@ -10,6 +10,7 @@ import { UsageError } from '../usage-error';
 import { requireCheckedWorkspace } from '../workspace-session';
 import { runCompiled } from '../run-compiled';
 import { progressLine } from '../progress-line';
+import { textTable } from '../text-table';
 
 const DEFAULT_CUSTOMERS = 50_000;
 
@@ -46,9 +47,12 @@ export const demoCommand: Command = {
       io.stdout(`Built ${url} in ${seconds} s: ${describeCounts(counts)}.\n\n`);
       await reportSegments(db, workspace, asOf, io);
       await reportStrategies(db, workspace, asOf, io);
-      await reportPlanAudiences(db, workspace, asOf, io);
-      io.stdout(`\nTry: pnpm seg count dormant ${relative(io.cwd, example) || example} --db ${url} --as-of ${DEFAULT_AS_OF}\n`);
-      return 0;
+      const runs = await runPlans(db, workspace, asOf, io, progress);
+      reportRuns(runs, io);
+      const folder = relative(io.cwd, example) || example;
+      io.stdout(`\nTry: pnpm seg runs ${folder} --db ${url}\n`);
+      io.stdout(`     pnpm seg explain <customer> weekly_email ${folder} --db ${url} --as-of ${DEFAULT_AS_OF}\n`);
+      return runs.some((r) => r.status === 'failed') ? 1 : 0;
     } finally {
       await db.close();
     }
@@ -74,9 +78,12 @@ async function countOf(db: Database, workspace: CheckedWorkspace, name: string, 
   return { count: Number(row?.count ?? 0), audience: Number(row?.audience ?? 0) };
 }
 
+/** Indented, aligned columns. */
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `  ${r.map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd()).join('\n');
+  return textTable(rows, rightAligned)
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
 
 const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : '–');
@@ -109,11 +116,43 @@ async function reportStrategies(db: Database, workspace: CheckedWorkspace, asOf:
   }
 }
 
-async function reportPlanAudiences(db: Database, workspace: CheckedWorkspace, asOf: Date, io: CliIo): Promise<void> {
-  const rows: string[][] = [['plan', 'audience', 'share', 'holdout', 'offers']];
-  for (const plan of Object.values(workspace.plans)) {
-    const { count, audience } = await countOf(db, workspace, plan.name, asOf);
-    rows.push([plan.name, count.toLocaleString('en-US'), percent(count, audience), `${Math.round(plan.holdout * 100)} %`, String(plan.offers.length)]);
+/**
+ * Runs every plan of the example once, as of the demo date, the way `seg run` does:
+ * tables go into the demo database, CSV files under the current folder.
+ */
+async function runPlans(db: Database, workspace: CheckedWorkspace, asOf: Date, io: CliIo, progress: (text: string) => void): Promise<RunRecord[]> {
+  const records: RunRecord[] = [];
+  for (const name of Object.keys(workspace.plans)) {
+    const record = await runPlan(db, compilePlan(workspace, name, db.dialect), {
+      asOf,
+      cwd: io.cwd,
+      onProgress: (p) => progress(`Running ${name}: ${p.stage}${p.total > 0 ? ` ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}` : ''}`),
+    });
+    progress('');
+    records.push(record);
   }
-  io.stdout(`Plans\n${table(rows, new Set([1, 2, 3, 4]))}\n`);
+  return records;
+}
+
+function reportRuns(runs: readonly RunRecord[], io: CliIo): void {
+  const rows: string[][] = [['plan', 'audience', 'holdout', 'suppressed', 'offers', 'per customer', 'top offers']];
+  for (const r of runs) {
+    const reached = r.audience - r.holdout - r.suppressed;
+    const top = Object.entries(r.offers)
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+      .slice(0, 3)
+      .map(([offer, count]) => `${offer} ${count.toLocaleString('en-US')}`)
+      .join(', ');
+    rows.push([
+      r.plan,
+      r.audience.toLocaleString('en-US'),
+      r.holdout.toLocaleString('en-US'),
+      r.suppressed.toLocaleString('en-US'),
+      r.rows.toLocaleString('en-US'),
+      reached > 0 ? (r.rows / reached).toFixed(2) : '–',
+      r.status === 'failed' ? `FAILED: ${r.error ?? ''}` : top || '–',
+    ]);
+  }
+  io.stdout(`Plans, run as of ${DEFAULT_AS_OF}\n${table(rows, new Set([1, 2, 3, 4, 5]))}\n\nWhere the output went\n`);
+  for (const r of runs) io.stdout(`  ${r.plan}: ${r.output.kind === 'none' ? 'nowhere (no output)' : `${r.output.kind} ${r.output.target ?? ''}`.trim()}\n`);
 }

@@ -8,6 +8,7 @@
  */
 import type { Database } from '../db/database';
 import { quoteIdentifier } from '../fixtures/column-types';
+import { RUNTIME_TABLES } from '../runtime-tables';
 import { BatchInserter } from './batch-inserter';
 import { buildCoupons, buildProducts } from './retail-catalog';
 import { DAY_MS, simulateCustomer, type Campaign, type RetailSink, type RetailWorld } from './retail-customer';
@@ -33,7 +34,7 @@ export interface GenerateRetailOptions {
   readonly asOf?: Date | string;
   /** Years of history before the as-of (default 3). */
   readonly years?: number;
-  /** Drop the six tables first if they exist (default false: an existing table is an error). */
+  /** Drop the six tables, and the runtime's own history tables, first if they exist (default false: an existing table is an error). */
   readonly replace?: boolean;
   /** Called after each chunk of customers is committed. */
   readonly onProgress?: (customersDone: number, customersTotal: number) => void;
@@ -63,6 +64,8 @@ export async function generateRetail(db: Database, options: GenerateRetailOption
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, not ${seed}`);
   const world = buildWorld(seed, asOfInstant(options.asOf ?? DEFAULT_AS_OF), options.years ?? 3);
 
+  // Starting over also forgets the runtime's history: runs, contacts and memberships of the old data.
+  if (options.replace) for (const name of RUNTIME_TABLES) await db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`);
   for (const table of RETAIL_TABLES) {
     if (options.replace) await db.exec(dropTableSql(table));
     await db.exec(createTableSql(table, db.dialect));

@@ -1,0 +1,167 @@
+/**
+ * The plan executor: runs one compiled ranking plan as of one time, in the
+ * order of its stages, inside ONE transaction (one connection: the work tables
+ * are temporary), and records the run in `seg_runs` whatever happens.
+ *
+ *   record `running` ─► transaction { setup ─► audience ─► holdout ─► facts ─► catalogue
+ *     ─► candidates ─► arbitration (SQL) ─► output ─► membership ─► contacts, counts ─► cleanup }
+ *   ─► commit ─► (after-commit step: a CSV's rename) ─► `succeeded`
+ *
+ * Any error (or an aborted signal, checked before every statement) rolls the
+ * whole run back and records it `failed` with a one-line reason: the output
+ * table, contacts and memberships change together or not at all.
+ */
+import { randomUUID } from 'node:crypto';
+import { RANKING_PLAN_FORMAT, type PlanStage, type RankingPlan, type StageName } from '@seg/compiler';
+import type { Database } from '../db/database';
+import { SegUserError } from '../errors';
+import { drawHoldout } from './holdout-draw';
+import { appendContacts, countSuppressed, storeMemberships } from './run-effects';
+import { recordOfferCounts, previousSucceededRun, readRun, recordRunCounts, recordRunFailure, recordRunStart, recordRunStatus, type RunCounts } from './run-history';
+import { createRunOutput, describeTarget, outputTarget, type RunOutput } from './run-output';
+import { buildRunRows, type RunValues } from './run-rows';
+import { RunCancelled, RunSession } from './run-session';
+import type { RunOptions, RunRecord } from './run-types';
+import { arbitrateInSql } from './sql-arbitration';
+import { quoteIdentifier as q } from './sql-text';
+import { createWorkTables, dropWorkTables, WORK_TABLES } from './work-tables';
+
+const STAGE_ORDER: readonly StageName[] = ['setup', 'audience', 'holdout', 'facts', 'catalogue', 'candidates', 'arbitration', 'output', 'membership', 'cleanup'];
+
+/**
+ * Runs `plan` on `db` as of `options.asOf` and resolves to the run's record —
+ * status `succeeded`, or `failed` with the reason (a failed run does not
+ * reject). Rejects only when the run cannot even be recorded.
+ *
+ * @example
+ *   const record = await runPlan(db, compilePlan(ws, 'weekly_email', db.dialect), { asOf: new Date('2026-11-23T00:00:00Z') });
+ *   if (record.status === 'failed') console.error(record.error);
+ */
+export async function runPlan(db: Database, plan: RankingPlan, options: RunOptions): Promise<RunRecord> {
+  checkPlan(db, plan);
+  const now = options.now ?? (() => new Date());
+  const runId = options.runId ?? randomUUID();
+  const cwd = options.cwd ?? process.cwd();
+  const target = outputTarget(plan, options.output);
+  const run: RunValues = { runId, plan: plan.plan, asOf: options.asOf };
+
+  try {
+    await recordRunStart(db, { ...run, startedAt: now(), sourceHash: plan.sourceHash, output: describeTarget(target, cwd) });
+  } catch (error) {
+    throw new SegUserError(`cannot record the run of ${plan.plan} in seg_runs: ${oneLine(error)}`, { cause: error });
+  }
+
+  let output: RunOutput | undefined;
+  try {
+    output = createRunOutput(target, { cwd, runId, db, ...(options.signal ? { signal: options.signal } : {}) });
+    const writer = output;
+    const previousRunId = await previousSucceededRun(db, plan.plan, options.asOf);
+    await db.transaction(async (tx) => {
+      const context = { asOf: options.asOf, timeZone: plan.timezone, plan: plan.plan, runId, previousRunId };
+      const session = new RunSession(tx, plan, context, options.signal, options.onProgress);
+      const counts = await executeStages(session, writer, run, options);
+      const status = writer.committedStatus ?? (writer.afterCommit ? undefined : 'succeeded');
+      await recordRunCounts(tx, runId, counts, status ? { status, finishedAt: now() } : undefined);
+      // The last moment to cancel: nothing is committed yet.
+      session.checkAborted();
+    });
+    if (writer.afterCommit) {
+      const status = await writer.afterCommit();
+      await recordRunStatus(db, runId, status ?? 'succeeded', now());
+    }
+  } catch (error) {
+    await output?.discard?.();
+    const reason = runErrorMessage(error);
+    try {
+      await recordRunFailure(db, runId, reason, now());
+    } catch (recordError) {
+      throw new SegUserError(`run of ${plan.plan} failed (${reason}) and the failure could not be recorded in seg_runs: ${oneLine(recordError)}`, {
+        cause: recordError,
+      });
+    }
+  }
+
+  const record = await readRun(db, runId);
+  if (!record) throw new SegUserError(`the run ${runId} of ${plan.plan} is missing from seg_runs`);
+  return record;
+}
+
+function checkPlan(db: Database, plan: RankingPlan): void {
+  if (plan.format !== RANKING_PLAN_FORMAT) {
+    throw new SegUserError(`this ranking plan has format "${String(plan.format)}"; this runtime runs "${RANKING_PLAN_FORMAT}" (recompile it)`);
+  }
+  if (plan.dialect !== db.dialect) {
+    throw new SegUserError(`plan ${plan.plan} was compiled for ${plan.dialect} but the database is ${db.dialect}`);
+  }
+  const stages = plan.stages.map((s) => s.stage).join(',');
+  if (stages !== STAGE_ORDER.join(',')) {
+    throw new SegUserError(`plan ${plan.plan} has stages ${stages}; this runtime runs ${STAGE_ORDER.join(', ')} (recompile it)`);
+  }
+}
+
+/** The stages in the plan's order; resolves to the run's counts. */
+async function executeStages(session: RunSession, output: RunOutput, run: RunValues, options: RunOptions): Promise<RunCounts> {
+  let keys: unknown[] = [];
+  const counts = { audience: 0, holdout: 0, suppressed: 0, rows: 0 };
+  const runAll = async (stage: PlanStage) => {
+    for (const [i, statement] of stage.statements.entries()) {
+      await session.run(statement);
+      session.progress({ stage: stage.stage, done: i + 1, total: stage.statements.length, message: statement.id });
+    }
+  };
+  const handlers: Record<StageName, (stage: PlanStage) => Promise<void>> = {
+    setup: async (stage) => {
+      await runAll(stage);
+      await dropWorkTables(session, 'setup');
+      await createWorkTables(session, 'setup');
+    },
+    audience: async (stage) => {
+      for (const statement of stage.statements) keys = (await session.run(statement)).map((row) => row.key);
+      counts.audience = keys.length;
+    },
+    holdout: async () => {
+      counts.holdout = await drawHoldout(session, keys, { ignoreHoldout: options.ignoreHoldout });
+      keys = [];
+    },
+    facts: async (stage) => {
+      await runAll(stage);
+      counts.suppressed = await countSuppressed(session);
+    },
+    catalogue: runAll,
+    candidates: runAll,
+    arbitration: async () => {
+      await arbitrateInSql(session);
+      counts.rows = await session.count({ sql: `select count(*) as n from ${q(WORK_TABLES.assignments)}`, params: [] }, 'arbitration');
+    },
+    output: async () => {
+      if (output.kind === 'none') return;
+      const rows = await buildRunRows(session, run);
+      await output.write(session, { ...run, rows });
+    },
+    membership: (stage) => storeMemberships(session, stage, run.runId),
+    cleanup: async (stage) => {
+      // The last uses of the assignments before the work tables go.
+      await appendContacts(session, run);
+      await recordOfferCounts(session.db, run.runId, WORK_TABLES.assignments);
+      await runAll(stage);
+      await dropWorkTables(session, 'cleanup');
+    },
+  };
+  for (const stage of session.plan.stages) {
+    session.progress({ stage: stage.stage, done: 0, total: stage.statements.length, message: stage.description });
+    await handlers[stage.stage](stage);
+  }
+  return counts;
+}
+
+/** What `seg_runs.error` says: one line, no stack. */
+function runErrorMessage(error: unknown): string {
+  if (error instanceof RunCancelled) return 'cancelled';
+  return oneLine(error);
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? 'unknown error';
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
+}
