@@ -18,6 +18,7 @@ export * from './demo';
 export * from './fixtures';
 export * from './datasets/cdnow';
 export * from './explain/explain-rule';
+export { explainArbitration, type ArbitrationExplanation, type OfferOutcome } from './explain/explain-arbitration';
 export { ensureRuntimeTables } from './history/ensure-runtime-tables';
 export { runPlan } from './run/run-plan';
 export { listRuns, readRun, ensureRunHistory, type ListRunsOptions } from './run/run-history';

@@ -1,4 +1,5 @@
-import { ensureRuntimeTables, explainPlan, explainSegment, type ExplainedCondition } from '@seg/runtime';
+import { compilePlan } from '@seg/compiler';
+import { ensureRuntimeTables, explainArbitration, explainPlan, explainSegment, type ExplainedCondition } from '@seg/runtime';
 import type { Command } from '../command';
 import { stringFlag } from '../cli-args';
 import { asOfFromFlag } from '../as-of';
@@ -39,12 +40,23 @@ export const explainCommand: Command = {
         io.stdout(`${key} is in the holdout (control group): never contacted by this plan.\n`);
         return 0;
       }
-      io.stdout('Offers (before arbitration across customers: top N, category limits, caps):\n');
+      io.stdout('Offers, one by one:\n');
       for (const offer of explanation.offers) {
         const title = `${offer.offer}${offer.label ? ` "${offer.label}"` : ''}`;
         if (offer.excludedBecause) io.stdout(`  ✗ ${title}: ${offer.excludedBecause}\n`);
         else io.stdout(`  ✓ ${title}: eligible, score ${show(offer.score)}, value ${show(offer.value)}\n`);
         if (offer.eligible && !offer.eligible.holds) io.stdout(renderCondition(offer.eligible, 2));
+      }
+      // The arbitration weighs every customer at once (caps): a dry run of the plan, rolled back.
+      const outcome = await explainArbitration(db, compilePlan(workspace, name, db.dialect), key, asOf);
+      if (outcome.suppressed) {
+        io.stdout(`${key} is suppressed by the plan's contact rule this run: no offers.\n`);
+        return 0;
+      }
+      io.stdout(`After arbitration across all customers (top ${workspace.plans[name]!.top}${perCategoryText(workspace.plans[name]!.perCategory)}, caps):\n`);
+      if (outcome.outcomes.length === 0) io.stdout('  no offer is a candidate for this customer.\n');
+      for (const o of outcome.outcomes) {
+        io.stdout(o.rank !== null ? `  ${o.rank}. ${o.offer}  score ${show(o.score)}\n` : `  –  ${o.offer}  score ${show(o.score)}: ${o.notChosenBecause}\n`);
       }
       return 0;
     } finally {
@@ -52,6 +64,10 @@ export const explainCommand: Command = {
     }
   },
 };
+
+function perCategoryText(perCategory: number | null | undefined): string {
+  return perCategory ? `, at most ${perCategory} per category` : '';
+}
 
 function notFound(key: string, audience: string, out: (text: string) => void): number {
   out(`${key} is not a key of ${audience}.\n`);

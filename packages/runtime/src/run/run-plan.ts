@@ -17,7 +17,7 @@ import type { Database } from '../db/database';
 import { SegUserError } from '../errors';
 import { drawHoldout } from './holdout-draw';
 import { appendContacts, countSuppressed, storeMemberships } from './run-effects';
-import { recordOfferCounts, previousSucceededRun, readRun, recordRunCounts, recordRunFailure, recordRunStart, recordRunStatus, type RunCounts } from './run-history';
+import { ensureRunHistory, recordOfferCounts, previousSucceededRun, readRun, recordRunCounts, recordRunFailure, recordRunStart, recordRunStatus, type RunCounts } from './run-history';
 import { createRunOutput, describeTarget, outputTarget, type RunOutput } from './run-output';
 import { buildRunRows, type RunValues } from './run-rows';
 import { RunCancelled, RunSession } from './run-session';
@@ -99,8 +99,57 @@ function checkPlan(db: Database, plan: RankingPlan): void {
   }
 }
 
-/** The stages in the plan's order; resolves to the run's counts. */
-async function executeStages(session: RunSession, output: RunOutput, run: RunValues, options: RunOptions): Promise<RunCounts> {
+/** Ends a dry run's transaction: everything it did is rolled back. */
+class DryRunFinished extends Error {}
+
+/**
+ * Runs the plan's stages up to and including arbitration inside a transaction
+ * that is then rolled back, and hands the session — with the work tables as the
+ * run would have them — to `inspect` (`seg explain KEY PLAN`). Nothing is
+ * recorded and nothing is written.
+ */
+export async function inspectPlanRun<T>(
+  db: Database,
+  plan: RankingPlan,
+  options: Pick<RunOptions, 'asOf' | 'ignoreHoldout'>,
+  inspect: {
+    /** With the candidates as scored, before arbitration takes its pick (it consumes them). */
+    readonly beforeArbitration: (session: RunSession) => Promise<void>;
+    /** With the arbitration's assignments. */
+    readonly afterArbitration: (session: RunSession) => Promise<T>;
+  },
+): Promise<T> {
+  checkPlan(db, plan);
+  const runId = `explain-${randomUUID()}`;
+  // As the real run would see it: `entered()`/`left()` compare with the last successful run.
+  await ensureRunHistory(db);
+  const previousRunId = await previousSucceededRun(db, plan.plan, options.asOf);
+  let result: { value: T } | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      const session = new RunSession(tx, plan, { asOf: options.asOf, timeZone: plan.timezone, plan: plan.plan, runId, previousRunId });
+      const output = createRunOutput({ kind: 'none' }, { cwd: '.', runId, db });
+      const run = { runId, plan: plan.plan, asOf: options.asOf };
+      await executeStages(session, output, run, options, { through: 'candidates' });
+      await inspect.beforeArbitration(session);
+      await executeStages(session, output, run, options, { from: 'arbitration', through: 'arbitration' });
+      result = { value: await inspect.afterArbitration(session) };
+      throw new DryRunFinished();
+    });
+  } catch (error) {
+    if (!(error instanceof DryRunFinished)) throw error;
+  }
+  return result!.value;
+}
+
+/** The stages in the plan's order (or those from `range.from` through `range.through`); resolves to the run's counts. */
+async function executeStages(
+  session: RunSession,
+  output: RunOutput,
+  run: RunValues,
+  options: Pick<RunOptions, 'ignoreHoldout'>,
+  range: { readonly from?: StageName; readonly through?: StageName } = {},
+): Promise<RunCounts> {
   let keys: unknown[] = [];
   const counts = { audience: 0, holdout: 0, suppressed: 0, rows: 0 };
   const runAll = async (stage: PlanStage) => {
@@ -147,9 +196,12 @@ async function executeStages(session: RunSession, output: RunOutput, run: RunVal
       await dropWorkTables(session, 'cleanup');
     },
   };
-  for (const stage of session.plan.stages) {
+  const stages = session.plan.stages;
+  const from = range.from ? stages.findIndex((s) => s.stage === range.from) : 0;
+  for (const stage of stages.slice(from)) {
     session.progress({ stage: stage.stage, done: 0, total: stage.statements.length, message: stage.description });
     await handlers[stage.stage](stage);
+    if (stage.stage === range.through) break;
   }
   return counts;
 }
