@@ -20,7 +20,7 @@ import { connect } from '../packages/runtime/src/db/connect';
 import { ensureBenchDatabase, type BenchDatabase } from './support/bench-database';
 import { writeLargeWorkspace, type GeneratedWorkspace } from './support/generate-workspace';
 import { REFERENCE_QUERIES, bindNamed, referenceParameters } from './support/reference-queries';
-import { machine, median, table, writeJson, writeText } from './support/report';
+import { machine, median, mergeJson, table, writeText } from './support/report';
 import { loadCompiledCounts, type CompiledCounts } from './support/compiled-counts';
 import { prepareCli, type CliStatus } from './support/cli-build';
 
@@ -209,7 +209,7 @@ function report(): void {
       recompile: processResult('recompile', TARGETS.compileMs),
     },
   };
-  writeJson(RESULTS, results);
+  mergeJson(RESULTS, results);
 
   const lines = [
     '',

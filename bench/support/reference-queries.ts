@@ -153,7 +153,7 @@ export const REFERENCE_QUERIES: readonly ReferenceQuery[] = [
   },
 ];
 
-/** The instants the queries compare with, for an as-of at midnight UTC (the retail workspace's zone). */
+/** The instants the queries (and the plan baseline) compare with, for an as-of at midnight UTC (the retail workspace's zone). */
 export function referenceParameters(asOf: Date): Record<string, string> {
   const daysAgo = (days: number): Date => new Date(asOf.getTime() - days * 86_400_000);
   const monthsAgo = (months: number): Date => {
@@ -168,6 +168,9 @@ export function referenceParameters(asOf: Date): Record<string, string> {
   const iso = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
   return {
     as_of: iso(asOf),
+    d3: iso(daysAgo(3)),
+    d14: iso(daysAgo(14)),
+    d30: iso(daysAgo(30)),
     d90: iso(daysAgo(90)),
     d180: iso(daysAgo(180)),
     d365: iso(daysAgo(365)),

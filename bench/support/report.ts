@@ -1,5 +1,5 @@
 /** Machine description, medians, and the printed/JSON report of a benchmark run. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
@@ -50,6 +50,21 @@ function formatNumber(n: number): string {
 
 export function writeJson(path: string, value: unknown): void {
   writeText(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Writes `value`'s keys into the JSON object at `path`, keeping the others: each
+ * benchmark file owns its keys of `.bench/results.json` (the plan benchmark `plan`).
+ */
+export function mergeJson(path: string, value: Readonly<Record<string, unknown>>): void {
+  let existing: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) existing = parsed as Record<string, unknown>;
+  } catch {
+    // No earlier results (or unreadable ones): start afresh.
+  }
+  writeJson(path, { ...existing, ...value });
 }
 
 export function writeText(path: string, text: string): void {

@@ -83,6 +83,16 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
     .addColumn('segment', sql.raw(d.columnType('text')) as any)
     .addColumn('run_id', sql.raw(d.columnType('text')) as any)
     .addColumn('customer_key', sql.raw(d.columnType('text')) as any);
+  // `suppress when count(contacts in last 3 days …)` probes contacts per customer and time: without
+  // an index every later run scans the whole contact history once per audience member.
+  const contactKey = contacts.fields[contacts.audiencePath![0]!]!.column;
+  const indexContacts = db.schema
+    .createIndex(`${contacts.sqlName}_customer_at`)
+    .ifNotExists()
+    .on(contacts.sqlName)
+    .columns([contactKey, contacts.fields[contacts.time!]!.column]);
+  // entered()/left() read one plan's members of one segment in one run.
+  const indexMemberships = db.schema.createIndex(`${MEMBERSHIP_TABLE}_run`).ifNotExists().on(MEMBERSHIP_TABLE).columns(['plan', 'segment', 'run_id', 'customer_key']);
   const dropRunTables = [RUN_AUDIENCE, FACTS, CANDIDATES].map((t) => exec(`drop:${t}`, `Forget ${t} of an earlier run on this connection.`, db.schema.dropTable(t).ifExists()));
   const createRunAudience = db.schema
     .createTable(RUN_AUDIENCE)
@@ -105,6 +115,8 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
   const setup: PlanStatement[] = [
     exec('create:contacts', 'The contact history the runtime appends to after each run (if it does not exist yet).', createContacts),
     exec('create:memberships', 'Members of tracked segments per run, for entered()/left() (if it does not exist yet).', createMemberships),
+    exec('index:contacts', 'An index on contacts by customer and time, for the contact rule (if it does not exist yet).', indexContacts),
+    exec('index:memberships', 'An index on the membership history by plan, segment and run (if it does not exist yet).', indexMemberships),
     ...dropRunTables,
     exec(`create:${RUN_AUDIENCE}`, "This run's audience and holdout draw.", createRunAudience),
     exec(`create:${CANDIDATES}`, 'Eligible (customer, offer) pairs with their scores.', createCandidates),

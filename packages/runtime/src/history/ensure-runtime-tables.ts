@@ -2,8 +2,8 @@ import type { CheckedWorkspace } from '@seg/core';
 import { bindParameters, compilePlan } from '@seg/compiler';
 import type { Database } from '../db/database';
 
-/** The plan setup statements that create the runtime's own permanent tables (idempotent). */
-const PERMANENT_TABLES = new Set(['create:contacts', 'create:memberships']);
+/** The plan setup statements that create the runtime's own permanent tables and their indexes (idempotent). */
+const PERMANENT_TABLES = new Set(['create:contacts', 'create:memberships', 'index:contacts', 'index:memberships']);
 
 /**
  * Creates the tables the runtime keeps in the user's database (contact history,
