@@ -30,5 +30,7 @@ export { dialects, getDialect, sqliteDialect, postgresDialect, duckdbDialect, Ca
 export type { Dialect, DialectName, DialectCapabilities } from './dialect/index';
 export { holdoutFraction, isHeldOut, HOLDOUT_HASH } from './plan/holdout-hash';
 export { arbitrate, compareCandidates, type Candidate, type Assignment, type ArbitrationSettings } from './plan/arbitration';
+export { arbitrateOptimal } from './plan/optimal-arbitration';
+export { arbitrateInRounds, type CandidateSource, type RoundsOptions, type RoundsResult } from './plan/arbitration-rounds';
 export type { RankingPlan, PlanStage, PlanStatement, StageName, CatalogueOffer, OutputColumn } from './plan/ranking-plan';
 export { RANKING_PLAN_FORMAT } from './plan/ranking-plan';
