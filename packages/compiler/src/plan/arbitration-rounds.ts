@@ -149,10 +149,6 @@ async function findPrices(pass: Pass, start: Context, margin: number, options: R
     const { bids, load } = await priceRound(pass, `price round ${rounds}`, { ...start, prices }, margin);
     if (balanced(prices.values, load, caps)) return { prices, rounds, bands: undefined, overload: [] };
     const ranked = bids.map((heap) => heap.sorted());
-    if (process.env.DEBUG_PRICES) caps.forEach((cap, o) => {
-      const above = ranked[o]!.filter((b) => field.compare(bids[o]!.value(b), prices.values[o]!) > 0).length;
-      if (load[o] !== Math.min(above, Infinity) || load[o]! > cap) console.error(`offer ${o} cap ${cap} load ${load[o]} bids>price ${above} heap ${ranked[o]!.length} price ${JSON.stringify(prices.values[o]!.real)} terms ${prices.values[o]!.terms.length}`);
-    });
     const next = caps.map((cap, o) => {
       const cut = ranked[o]![cap];
       return cut === undefined ? field.zero : field.add(bids[o]!.value(cut), JUST_ABOVE);
