@@ -38,6 +38,7 @@ const offerNode = (offer: number) => (offer < 0 ? SINK : 2 + offer);
 export class ArbitrationNetwork {
   private readonly flow: MinCostFlow;
   private readonly itemEdges: number[][];
+  private settled = false;
 
   constructor(private readonly problem: NetworkProblem) {
     const { customers, caps, limits, field } = problem;
@@ -87,12 +88,15 @@ export class ArbitrationNetwork {
 
   /** The optimum: per customer, per item, whether it is kept. */
   solve(): boolean[][] {
-    this.flow.solve();
+    // The tie-break keys are the items' places in the spec's order: the most significant first.
+    const edges = this.itemEdges.flatMap((edges, c) => edges.map((edge, i) => ({ edge, key: this.problem.customers[c]![i]!.key })));
+    this.flow.solve(edges.sort((a, b) => a.key - b.key).map((e) => e.edge));
     return this.itemEdges.map((edges) => edges.map((edge) => this.flow.flow(edge) === 1));
   }
 
-  /** The proven prices, once `solve` (and `certify`) succeeded. */
+  /** Prices that prove the optimum (once `solve` ran): q(offer) = π(T) − π(offer). */
   prices(): Value[] {
+    this.settle();
     const { field } = this.problem;
     const sink = this.flow.potential[SINK]!;
     return this.problem.caps.map((_, o) => field.sub(sink, this.flow.potential[offerNode(o)]!));
@@ -105,6 +109,7 @@ export class ArbitrationNetwork {
    * on a contradiction (an empty list when the contradiction involves none).
    */
   certify(constraints: readonly PriceConstraint<number>[]): { readonly certified: true } | { readonly certified: false; readonly violated: number[] } {
+    this.settle();
     const { field, caps } = this.problem;
     // q_x − q_y ≤ b  ⇔  π(y) ≤ π(x) + b, with q_o = π(T) − π(o); and every price ≥ 0.
     const extra: ExtraEdge[] = constraints.map((c) => ({ from: offerNode(c.x), to: offerNode(c.y), cost: c.bound }));
@@ -112,6 +117,11 @@ export class ArbitrationNetwork {
     const cycle = this.flow.extendPotentials(extra);
     if (cycle === undefined) return { certified: true };
     return { certified: false, violated: cycle.filter((i) => i < constraints.length) };
+  }
+
+  private settle() {
+    if (!this.settled) this.flow.settlePotentials();
+    this.settled = true;
   }
 }
 
