@@ -207,7 +207,7 @@ function report(): void {
       (host.loadAverage > host.cores ? ' (busy machine: timings are noisy)' : ''),
     child.ready ? '' : `Plan runs skipped: ${child.reason}`,
     uncappedCheck ? `Assignments without caps: ${uncappedCheck.equal ? `identical (${uncappedCheck.left.toLocaleString('en-US')} rows)` : 'DIFFERENT'}` : '',
-    cappedCheck ? `Assignments with caps vs arbitrate() over the hand-written candidates: ${cappedCheck.equal ? `identical (${cappedCheck.left.toLocaleString('en-US')} rows)` : 'DIFFERENT'}` : '',
+    cappedCheck ? `Assignments with caps vs arbitrateOptimal() over the hand-written candidates: ${cappedCheck.equal ? `identical (${cappedCheck.left.toLocaleString('en-US')} rows)` : 'DIFFERENT'}` : '',
     table([
       ['run', 'customers', 'runs', 'median ms', 'min ms', 'ratio', 'peak RSS MiB', 'JS heap MiB'],
       ...sizes.flatMap((n) =>
@@ -228,7 +228,7 @@ function report(): void {
   ];
   console.log(lines.filter((l) => l !== '').join('\n'));
 
-  if (cappedCheck && !cappedCheck.equal) throw new Error(`runPlan with caps disagrees with arbitrate(): ${JSON.stringify(cappedCheck, null, 2)}`);
+  if (cappedCheck && !cappedCheck.equal) throw new Error(`runPlan with caps disagrees with arbitrateOptimal(): ${JSON.stringify(cappedCheck, null, 2)}`);
 }
 
 function round(n: number): number {

@@ -4,11 +4,13 @@
  *
  * Without caps the hand-written script is the reference. With caps there is no
  * hand-written SQL (a global assignment, not a per-customer cut-off): the
- * runtime's capped run is compared with the compiler's reference greedy
- * `arbitrate()` applied to the candidates the hand-written script computed
- * independently, with the caps offers.seg declares.
+ * runtime's capped run is compared with the compiler's in-memory optimum
+ * `arbitrateOptimal()` (a min-cost flow over every candidate at once, not the
+ * runtime's streamed `arbitrateInRounds`) applied to the candidates the
+ * hand-written script computed independently, with the caps offers.seg declares.
  */
-import { arbitrate, type Candidate } from '../../packages/compiler/src/plan/arbitration';
+import type { Candidate } from '../../packages/compiler/src/plan/arbitration';
+import { arbitrateOptimal } from '../../packages/compiler/src/plan/optimal-arbitration';
 import type { Database } from '../../packages/runtime/src/db/database';
 
 /** The caps of examples/retail/offers.seg: two single offers, and each coupon's `max_redemptions`. */
@@ -46,13 +48,13 @@ export function compareAssignments(left: readonly AssignmentLine[], right: reado
   return { equal, left: left.length, right: right.length, differences };
 }
 
-/** `arbitrate()` over the hand-written script's candidates (kept in `table`), with the workspace's caps. */
+/** `arbitrateOptimal()` over the hand-written script's candidates (kept in `table`), with the workspace's caps. */
 export async function cappedReference(db: Database, table: string): Promise<AssignmentLine[]> {
   const coupons = await db.query<{ coupon_id: string; max_redemptions: number }>('SELECT coupon_id, max_redemptions FROM coupon_catalog');
   const caps = new Map<string, number>(Object.entries(SINGLE_OFFER_CAPS));
   for (const c of coupons) caps.set(`category_coupons:${c.coupon_id}`, Number(c.max_redemptions));
   const rows = await db.query<{ customer_id: string; offer: string; category: string; score: number }>(`SELECT customer_id, offer, category, score FROM "${table}"`);
-  const candidates: Candidate[] = rows.map((r) => ({ customerKey: r.customer_id, offer: r.offer, category: r.category, score: Number(r.score), cap: caps.get(r.offer) ?? null }));
+  const candidates: Candidate[] = rows.map((r) => ({ customerKey: String(r.customer_id), offer: r.offer, category: r.category, score: Number(r.score), cap: caps.get(r.offer) ?? null }));
   rows.length = 0;
-  return arbitrate(candidates, { top: TOP, perCategory: PER_CATEGORY }).map((a) => line(a.customerKey, a.offer, a.rank));
+  return arbitrateOptimal(candidates, { top: TOP, perCategory: PER_CATEGORY }).map((a) => line(a.customerKey, a.offer, a.rank));
 }

@@ -52,6 +52,11 @@ export interface RoundsOptions {
   readonly excessToSolve?: number;
   readonly maxPriceRounds?: number;
   readonly maxRepairs?: number;
+  /**
+   * At most this many customers in memory for a repair (default: margin × capped offers, at least 1,000); past it the
+   * run keeps the last exact solve and reports how close to the optimum it is proven to be instead of certifying it.
+   */
+  readonly maxContested?: number;
   /** Told after every pass what it was for (for a run's progress report). */
   readonly progress?: (message: string) => void;
 }
@@ -65,11 +70,17 @@ export interface RoundsResult {
   readonly contested: number;
   /** Whether the total is proven optimal (false only if the repairs ran out; every limit holds regardless). */
   readonly certified: boolean;
+  /**
+   * A proven lower bound on total / optimum: 1 when certified; otherwise the total over the prices' Lagrangian
+   * bound (each customer's best at the prices plus every cap times its price), which no assignment can beat.
+   */
+  readonly provenRatio: number;
 }
 
 const JUST_ABOVE = field.of(0, LAST);
-/** Rounds without less excess demand before the exact solve takes over. */
+/** Rounds without a tenth less excess demand before the exact solve takes over (each round is a pass over every customer). */
 const STALLED_ROUNDS = 2;
+const PROGRESS = 0.9;
 
 type Pass = (purpose: string, visit: (candidates: readonly Candidate[]) => void) => Promise<void>;
 
@@ -91,14 +102,16 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
     options.progress?.(`pass ${passes}: ${purpose}`);
   };
   const done = async (context: Context, rounds: number, solved: ReadonlyMap<string, readonly Candidate[]>, certified: boolean) => {
-    const assignments = await writeOut(pass, context, solved, options.emit);
-    return { assignments, passes, priceRounds: rounds, contested: solved.size, certified };
+    const { assignments, total, bound } = await writeOut(pass, context, solved, options.emit);
+    const provenRatio = certified || total >= bound ? 1 : total / bound;
+    return { assignments, passes, priceRounds: rounds, contested: solved.size, certified, provenRatio };
   };
 
   // Pass 1: the capped offers, the score scale, each customer's best N without prices, and where prices start.
   const first = await survey(pass, limits);
   const { offers, scale } = first;
   const caps = offers.caps;
+  const maxContested = options.maxContested ?? Math.max(1_000, margin * caps.length);
   if (!first.capsBind) return done({ offers, limits, scale, prices: first.prices }, 0, new Map(), true);
 
   const found = await findPrices(pass, { offers, limits, scale, prices: first.prices }, margin, options);
@@ -112,8 +125,10 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
   const forced = new Set<string>();
   let solved = new Map<string, readonly Candidate[]>();
   let recheck: readonly Value[] | undefined;
+  let pending: Split | undefined;
   for (let repair = 0; ; repair++) {
-    const split = await splitCustomers(pass, context, { bands, forced, margin, overload, recheck });
+    const split = pending ?? (await splitCustomers(pass, context, { bands, forced, margin, overload, recheck }));
+    pending = undefined;
     const left = caps.map((cap, o) => cap - split.outside[o]!);
     if (left.some((n) => n < 0)) {
       left.forEach((n, o) => n < 0 && split.weakest[o]!.sorted().forEach((b) => forced.add(b.customer)));
@@ -129,6 +144,11 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
     if (repair >= maxRepairs) return done(context, rounds, solved, false);
     for (const customer of [...split.contested.keys(), ...blamed]) forced.add(customer);
     recheck = outcome.prices;
+    if (forced.size > maxContested) return done(context, rounds, solved, false);
+    // A repair that would hold too many customers in memory is abandoned at once: the last solve stands.
+    const next = await splitCustomers(pass, context, { bands, forced, margin, overload, recheck, limit: maxContested });
+    if (next.contested.size > maxContested) return done(context, rounds, solved, false);
+    pending = next;
   }
 }
 
@@ -156,8 +176,9 @@ async function findPrices(pass: Pass, start: Context, margin: number, options: R
     // Prices that move only by "just above" terms, or no longer bring the excess down, chase cycles of (nearly)
     // tied customers, bid for bid: the exact solve settles those faster.
     const excess = caps.reduce((sum, cap, o) => sum + (load[o]! > cap || field.sign(prices.values[o]!) > 0 ? Math.abs(load[o]! - cap) : 0), 0);
-    if (excess < leastExcess) [leastExcess, stalled] = [excess, 0];
+    if (excess < leastExcess * PROGRESS) stalled = 0;
     else stalled++;
+    leastExcess = Math.min(leastExcess, excess);
     options.progress?.(`price round ${rounds}: ${excess} places of excess demand`);
     const settled = next.every((price, o) => field.compare(withoutLast(price), withoutLast(prices.values[o]!)) === 0);
     if (rounds >= (options.maxPriceRounds ?? 25) || settled || stalled >= STALLED_ROUNDS || excess <= excessToSolve) {
@@ -254,7 +275,7 @@ async function splitCustomers(pass: Pass, context: Context, split: SplitRule) {
       return field.compare(value, band.low) >= 0 && field.compare(value, band.high) <= 0;
     });
     if (near || forced.has(customer) || (rechecked && !bestAt(rechecked, offers.caps.length, items, choice, context.limits))) {
-      contested.set(customer, candidates);
+      if (contested.size <= (split.limit ?? Infinity)) contested.set(customer, candidates);
       return;
     }
     countLoads(items, choice, outside);
@@ -274,7 +295,11 @@ interface SplitRule {
   readonly overload: readonly number[];
   /** Prices at which every customer decided outside must still be choosing its best, or be contested. */
   readonly recheck?: readonly Value[];
+  /** Past this many contested customers the split is of no use: it stops collecting (its size then exceeds the limit). */
+  readonly limit?: number;
 }
+
+type Split = Awaited<ReturnType<typeof splitCustomers>>;
 
 /** price[x] − price[y] for every pair (offer -1: price 0), indexed as constraint slots are. */
 function priceDifferences(prices: readonly Value[]): Value[] {
@@ -355,24 +380,30 @@ function solveContested(contested: ReadonlyMap<string, readonly Candidate[]>, le
   return { solved, prices: own, certified: outcome.certified, violated: outcome.certified ? [] : outcome.violated.map((i) => constraints[i]!.slot) };
 }
 
-/** The last pass: each customer's kept offers — solved in memory, or its best set at the final prices. */
+/**
+ * The last pass: each customer's kept offers — solved in memory, or its best set at the final prices — with
+ * their total and the prices' Lagrangian bound on any assignment's total (scaled scores, real parts).
+ */
 async function writeOut(
   pass: Pass,
   context: Context,
   solved: ReadonlyMap<string, readonly Candidate[]>,
   emit: ((assignments: readonly Assignment[]) => void) | undefined,
-): Promise<Assignment[]> {
+): Promise<{ assignments: Assignment[]; total: number; bound: number }> {
+  const { offers, limits, scale, prices } = context;
   const all: Assignment[] = [];
+  let total = 0;
+  let bound = offers.caps.reduce((sum, cap, o) => sum + cap * prices.price(o).real, 0);
   await pass('write out', (candidates) => {
     if (candidates.length === 0) return;
-    let kept = solved.get(candidates[0]!.customerKey);
-    if (!kept) {
-      const { items, choice } = decide(candidates, context);
-      kept = choice.kept.map((i) => candidates[i]!);
-    }
+    const items = choiceItems<Key>(candidates, offers, scale, limits, (c) => c);
+    const choice = choose(items, prices, limits);
+    for (const i of choice.kept) bound += choice.reduced[i]!.real;
+    const kept = solved.get(candidates[0]!.customerKey) ?? choice.kept.map((i) => candidates[i]!);
+    for (const c of kept) total += scale(c.score);
     const assignments = toAssignments(kept);
     if (emit) emit(assignments);
     else all.push(...assignments);
   });
-  return all;
+  return { assignments: all, total, bound };
 }

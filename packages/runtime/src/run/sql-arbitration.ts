@@ -1,125 +1,160 @@
 /**
- * Arbitration in SQL, set-based, into the assignments work table: memory does
- * not grow with the number of customers.
+ * Arbitration of a run's candidates into the assignments work table, with
+ * memory that does not grow with the number of customers.
  *
- * Without caps it is the plan's per-customer cut-off (`arbitration.uncappedStatement`:
- * top N by score desc, offer asc, at most K per category).
- *
- * With caps it is deferred acceptance (customers propose, capped offers reject):
- *
- *   repeat
- *     assignments := per-customer cut-off over the remaining candidates
- *     for each capped offer holding more customers than its cap:
- *       remove from the candidates its holders ranked beyond the cap
- *       (by score desc, customer key asc)
- *   until no offer holds more than its cap
- *
- * A customer's cut-off keeps whatever it kept before among what remains (top N
- * with a per-category limit is a matroid choice), so an offer's holders only
- * ever get better and rejections are final: the loop ends, at the
- * customer-proposing stable assignment. Customers and offers rank a pair by the
- * same score (ties: offer, then customer key), so that stable assignment is
- * unique and equals the compiler's greedy reference `arbitrate()` — checked by
- * a property test on every engine (tests/runtime/sql-arbitration.test.ts).
- *
- * What keeps large audiences fast: each round costs what it changes.
- *  - Only customers who lost an offer can choose differently, so after the first
- *    round the cut-off runs over their candidates alone: all candidates are
- *    parked in a work table and theirs copied back.
- *  - Only offers that gained holders are ranked again.
- *  - A full offer's last holder within the cap is a threshold that only rises:
- *    a pair ranked below it would be rejected whenever proposed, so it is left
- *    out when its customer chooses again (that also removes the round's rejections).
+ * Without a binding cap the result is each customer's best N (at most K per
+ * category): the plan's set-based cut-off (`arbitration.uncappedStatement`).
+ * A cap binds when, after that cut-off, an offer is held by more customers
+ * than its cap; then the assignment with the highest total score
+ * (docs/language.md, decision 28) comes from the compiler's
+ * `arbitrateInRounds`, which reads the candidates customer by customer in a
+ * few passes. Each pass pages through a numbered copy of the candidates
+ * (whole customers per page, by number range), and the last pass's
+ * assignments are inserted page by page.
  */
-import type { PlanStatement } from '@seg/compiler';
+import { arbitrateInRounds, type Assignment, type Candidate, type CandidateSource, type PlanStatement } from '@seg/compiler';
+import type { Row } from '../db/database';
 import type { RunSession } from './run-session';
-import { quoteIdentifier as q } from './sql-text';
-import { WORK_TABLES } from './work-tables';
+import { bound, quoteIdentifier as q, type BoundSql } from './sql-text';
+import { temporaryTable, WORK_TABLES } from './work-tables';
 
 export interface ArbitrationResult {
-  /** Whether any candidate had a cap. */
-  readonly capped: boolean;
-  /** Cut-offs computed (1 without caps). */
-  readonly rounds: number;
+  /** Whether some cap bound (the optimal assignment then came from `arbitrateInRounds`). */
+  readonly capsBound: boolean;
+  /** Passes over the candidates (0 when the cut-off sufficed). */
+  readonly passes: number;
+  /** A proven lower bound on total score / optimum: 1 when the result is proven optimal (see `arbitrateInRounds`). */
+  readonly provenRatio: number;
 }
+
+/** Customers per page: a few tens of thousands of candidate rows in memory at a time. */
+const CUSTOMERS_PER_PAGE = 2_000;
+/** Assignments per insert statement (5 parameters each: within every engine's limit). */
+const ROWS_PER_INSERT = 400;
 
 export async function arbitrateInSql(session: RunSession): Promise<ArbitrationResult> {
   const { plan } = session;
+  const step = 'arbitration';
+  const run = (sql: string) => session.query({ sql, params: [] }, step);
+  const [candidates, assignments] = [q(plan.tables.candidates), q(WORK_TABLES.assignments)];
+
   const cutOff = arbitrationStatement(session, plan.arbitration.uncappedStatement);
-  const [candidates, assignments, caps, holders, ranked, touched, thresholds, rejected, parked] = [
-    plan.tables.candidates,
-    WORK_TABLES.assignments,
-    WORK_TABLES.caps,
-    WORK_TABLES.holders,
-    WORK_TABLES.ranked,
-    WORK_TABLES.touched,
-    WORK_TABLES.thresholds,
-    WORK_TABLES.rejected,
-    WORK_TABLES.parked,
-  ].map(q) as [string, string, string, string, string, string, string, string, string];
-  const run = (sql: string) => session.query({ sql, params: [] }, 'arbitration:caps');
-  const count = (table: string) => session.count({ sql: `select count(*) as n from ${table}`, params: [] }, 'arbitration:caps');
-  // Text keys tie-break in code-point order everywhere, whatever the database's collation.
-  const collate = session.dialect === 'postgres' && plan.tables.audience.keyType === 'text' ? ' collate "C"' : '';
-  const losers = `(select customer_key from ${rejected})`;
+  const { sql, params } = session.bound(cutOff);
+  await session.query({ sql: `insert into ${assignments} (customer_key, offer, category, score, ${q('rank')}) ${sql}`, params }, cutOff.id);
+  const overCap = await session.count(
+    {
+      sql: `select count(*) as n from (select offer, min(cap) as cap from ${candidates} where cap is not null group by offer) as k
+            where k.cap < (select count(*) from ${assignments} as a where a.offer = k.offer)`,
+      params: [],
+    },
+    step,
+  );
+  if (overCap === 0) return { capsBound: false, passes: 0, provenRatio: 1 };
 
-  /** The plan's cut-off over what the candidates table holds, added to the assignments. */
-  const fill = async () => {
-    const { sql, params } = session.bound(cutOff);
-    await session.query({ sql: `insert into ${assignments} (customer_key, offer, category, score, ${q('rank')}) ${sql}`, params }, cutOff.id);
-  };
-  /** The capped offers' holders among the assignments (of everyone, or of the round's losers), and the offers they hold. */
-  const addHolders = async (whose: 'everyone' | 'losers') => {
-    const only = (alias: string) => (whose === 'losers' ? ` where ${alias}.customer_key in ${losers}` : '');
-    await run(
-      `insert into ${holders} (customer_key, offer, score, cap)
-       select a.customer_key, a.offer, a.score, k.cap from ${assignments} as a join ${caps} as k on k.offer = a.offer${only('a')}`,
-    );
-    await run(`delete from ${touched}`);
-    await run(`insert into ${touched} (offer) select distinct offer from ${holders} as h${only('h')}`);
-  };
+  await run(`delete from ${assignments}`);
+  const source = await numberedCandidates(session);
+  const pending: Assignment[] = [];
+  const result = await arbitrateInRounds(
+    {
+      forEachCustomer: (visit) =>
+        source.forEachCustomer(visit, async () => {
+          // Between pages: the last pass's assignments so far go to the table.
+          for (let start = 0; start < pending.length; start += ROWS_PER_INSERT) {
+            await session.query(insertAssignments(session, pending.slice(start, start + ROWS_PER_INSERT), source.keyOf), step);
+          }
+          pending.length = 0;
+        }),
+    },
+    { top: plan.arbitration.top, ...(plan.arbitration.perCategory !== null ? { perCategory: plan.arbitration.perCategory } : {}) },
+    {
+      emit: (kept) => pending.push(...kept),
+      progress: (message) => session.progress({ stage: 'arbitration', done: 0, total: 0, message }),
+    },
+  );
+  const proven = result.certified ? 'proven optimal' : `proven within ${((1 - result.provenRatio) * 100).toFixed(2)} % of the optimum`;
+  session.progress({ stage: 'arbitration', done: 0, total: 0, message: `${result.passes} passes, ${result.contested} customers solved exactly: ${proven}` });
+  return { capsBound: true, passes: result.passes, provenRatio: result.provenRatio };
+}
 
-  // A cap belongs to the offer (the catalogue row of a family).
-  await run(`insert into ${caps} (offer, cap) select offer, min(cap) from ${candidates} where cap is not null group by offer`);
-  const capped = (await count(caps)) > 0;
-  await fill();
-  if (!capped) return { capped, rounds: 1 };
-  await addHolders('everyone');
+interface PagedCandidates {
+  /** Visits every customer's candidates in customer order; `afterPage` runs once each page has been visited. */
+  forEachCustomer(visit: Parameters<CandidateSource['forEachCustomer']>[0], afterPage: () => Promise<void>): Promise<void>;
+  /** The key as stored, for a key as the arbitration saw it (text). */
+  keyOf(customerKey: string): unknown;
+}
 
-  for (let round = 1; ; round++) {
-    // The holders of the offers that gained some, in each offer's order.
-    await run(`delete from ${ranked}`);
-    await run(
-      `insert into ${ranked} (customer_key, offer, score, cap, holder_rank)
-       select customer_key, offer, score, cap, row_number() over (partition by offer order by score desc, customer_key${collate})
-       from ${holders} where offer in (select offer from ${touched})`,
-    );
-    await run(`delete from ${rejected}`);
-    await run(`insert into ${rejected} (customer_key, offer) select customer_key, offer from ${ranked} where holder_rank > cap`);
-    const over = await count(rejected);
-    session.progress({ stage: 'arbitration', done: round, total: 0, message: `round ${round}: ${over} over a cap` });
-    if (over === 0) return { capped, rounds: round };
-
-    await run(`delete from ${thresholds} where offer in (select offer from ${touched})`);
-    await run(`insert into ${thresholds} (offer, score, customer_key) select offer, score, customer_key from ${ranked} where holder_rank <= cap and holder_rank > cap - 1`);
-    if (round === 1) {
-      await run(`create temporary table ${parked} as select * from ${candidates}`);
-      if (session.dialect === 'sqlite') await run(`create index ${q(`${WORK_TABLES.parked}_customer`)} on ${parked} (customer_key)`);
-      // An offer capped below one customer can go to nobody.
-      await run(`delete from ${parked} where offer in (select offer from ${caps} where cap < 1)`);
-    }
-    // Those who lost an offer choose again, from their pairs not below a full offer's threshold.
-    await run(`delete from ${holders} where customer_key in ${losers}`);
-    await run(`delete from ${assignments} where customer_key in ${losers}`);
-    await run(`delete from ${candidates}`);
-    await run(
-      `insert into ${candidates} select * from ${parked} as p where p.customer_key in ${losers}
-         and not exists (select 1 from ${thresholds} as t where t.offer = p.offer
-           and (p.score < t.score or (p.score = t.score and p.customer_key${collate} > t.customer_key${collate})))`,
-    );
-    await fill();
-    await addHolders('losers');
+/**
+ * The candidates numbered by customer (1…n in key order), so that a page is a
+ * range of numbers holding whole customers, read through an index.
+ */
+async function numberedCandidates(session: RunSession): Promise<PagedCandidates> {
+  const { plan, dialect } = session;
+  const step = 'arbitration';
+  const table = temporaryTable(dialect, WORK_TABLES.arbitrationInput);
+  await session.query(
+    {
+      sql: `create temporary table ${q(WORK_TABLES.arbitrationInput)} as
+            select dense_rank() over (order by customer_key) as customer_no, customer_key, offer, category, score, cap
+            from ${q(plan.tables.candidates)} order by customer_no, offer`,
+      params: [],
+    },
+    step,
+  );
+  if (dialect !== 'duckdb') {
+    // DuckDB keeps each row group's min/max, and the rows went in ordered: a range scan skips the rest.
+    await session.query({ sql: `create index ${q(`${WORK_TABLES.arbitrationInput}_customer`)} on ${q(WORK_TABLES.arbitrationInput)} (customer_no)`, params: [] }, step);
   }
+  const customers = await session.count({ sql: `select coalesce(max(customer_no), 0) as n from ${table}`, params: [] }, step);
+  let keys = new Map<string, unknown>();
+  return {
+    keyOf: (customerKey) => keys.get(customerKey),
+    async forEachCustomer(visit, afterPage) {
+      for (let first = 1; first <= customers; first += CUSTOMERS_PER_PAGE) {
+        const page = bound(
+          dialect,
+          (p) =>
+            `select customer_no, customer_key, offer, category, score, cap from ${table}
+             where customer_no >= ${p(first, 'integer')} and customer_no < ${p(first + CUSTOMERS_PER_PAGE, 'integer')}
+             order by customer_no, offer`,
+        );
+        const rows = await session.query(page, step);
+        keys = new Map();
+        let group: Candidate[] = [];
+        rows.forEach((row, i) => {
+          const candidate = toCandidate(row);
+          keys.set(candidate.customerKey, row.customer_key);
+          group.push(candidate);
+          if (i + 1 === rows.length || rows[i + 1]!.customer_no !== row.customer_no) {
+            visit(group);
+            group = [];
+          }
+        });
+        await afterPage();
+      }
+    },
+  };
+}
+
+function toCandidate(row: Row): Candidate {
+  return {
+    customerKey: String(row.customer_key),
+    offer: String(row.offer),
+    category: row.category === null || row.category === undefined ? null : String(row.category),
+    // A missing score is not a candidate (`usableCandidates` drops non-finite scores).
+    score: row.score === null || row.score === undefined ? Number.NaN : Number(row.score),
+    cap: row.cap === null || row.cap === undefined ? null : Number(row.cap),
+  };
+}
+
+function insertAssignments(session: RunSession, rows: readonly Assignment[], keyOf: (customerKey: string) => unknown): BoundSql {
+  const keyType = session.plan.tables.audience.keyType;
+  return bound(
+    session.dialect,
+    (p) =>
+      `insert into ${q(WORK_TABLES.assignments)} (customer_key, offer, category, score, ${q('rank')}) values ${rows
+        .map((a) => `(${p(keyOf(a.customerKey), keyType)}, ${p(a.offer, 'text')}, ${p(a.category, 'text')}, ${p(a.score, 'number')}, ${p(a.rank, 'integer')})`)
+        .join(', ')}`,
+  );
 }
 
 function arbitrationStatement(session: RunSession, id: string): PlanStatement {

@@ -11,20 +11,8 @@ import { columnType, quoteIdentifier as q } from './sql-text';
 export const WORK_TABLES = {
   /** The arbitration's result: (customer_key, offer, category, score, rank). */
   assignments: 'seg_run_assignments',
-  /** Each capped offer's cap. */
-  caps: 'seg_run_caps',
-  /** Deferred acceptance (sql-arbitration.ts): the capped offers' holders among the assignments. */
-  holders: 'seg_run_holders',
-  /** A round's holders of the offers it touched, ranked per offer. */
-  ranked: 'seg_run_ranked',
-  /** The capped offers that gained holders in a round. */
-  touched: 'seg_run_touched',
-  /** Per full offer, its last holder within the cap. */
-  thresholds: 'seg_run_thresholds',
-  /** The holders a round rejected. */
-  rejected: 'seg_run_rejected',
-  /** Every candidate still possible, kept aside while later rounds cut off only the customers who lost an offer. */
-  parked: 'seg_run_parked',
+  /** The candidates numbered by customer, paged through when a cap binds (sql-arbitration.ts). */
+  arbitrationInput: 'seg_run_arbitration_input',
   /** The plan's output-stage query, materialised: per-customer output columns. */
   output: 'seg_run_output',
   /** The run's output rows (plan.output.columns) numbered by `row_no`, for paging. */
@@ -45,7 +33,7 @@ export async function dropWorkTables(session: RunSession, step: string): Promise
   }
 }
 
-/** Creates the work tables whose shape is known before the run (the output and parked copies are created from a query). */
+/** Creates the work tables whose shape is known before the run (the output and arbitration input are created from queries). */
 export async function createWorkTables(session: RunSession, step: string): Promise<void> {
   const d = session.dialect;
   const key = columnType(d, session.plan.tables.audience.keyType);
@@ -53,19 +41,9 @@ export async function createWorkTables(session: RunSession, step: string): Promi
   const number = columnType(d, 'number');
   const create = (name: string, columns: string) => session.query({ sql: `create temporary table ${q(name)} (${columns})`, params: [] }, step);
   await create(WORK_TABLES.assignments, `customer_key ${key}, offer ${text}, category ${text}, score ${number}, ${q('rank')} ${columnType(d, 'integer')}`);
-  await create(WORK_TABLES.caps, `offer ${text}, cap ${number}`);
-  await create(WORK_TABLES.holders, `customer_key ${key}, offer ${text}, score ${number}, cap ${number}`);
-  await create(WORK_TABLES.ranked, `customer_key ${key}, offer ${text}, score ${number}, cap ${number}, holder_rank ${columnType(d, 'integer')}`);
-  await create(WORK_TABLES.touched, `offer ${text}`);
-  await create(WORK_TABLES.thresholds, `offer ${text}, score ${number}, customer_key ${key}`);
-  await create(WORK_TABLES.rejected, `customer_key ${key}, offer ${text}`);
   if (d === 'sqlite') {
-    // Each round of deferred acceptance looks rows up by these; PostgreSQL and DuckDB hash-join instead.
-    const index = (table: string, column: string) => session.query({ sql: `create index ${q(`${table}_${column}`)} on ${q(table)} (${column})`, params: [] }, step);
-    await index(WORK_TABLES.assignments, 'customer_key');
-    await index(WORK_TABLES.holders, 'customer_key');
-    await index(WORK_TABLES.holders, 'offer');
-    await index(WORK_TABLES.thresholds, 'offer');
+    // The output stage reads assignments per customer; PostgreSQL and DuckDB hash-join instead.
+    await session.query({ sql: `create index ${q(`${WORK_TABLES.assignments}_customer_key`)} on ${q(WORK_TABLES.assignments)} (customer_key)`, params: [] }, step);
   }
   await create(WORK_TABLES.rows, `${ROW_NUMBER_COLUMN} ${columnType(d, 'integer')}, ${columnDefinitions(d, session.plan.output.columns)}`);
 }
