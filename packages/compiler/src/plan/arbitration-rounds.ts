@@ -101,8 +101,8 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
     await source.forEachCustomer((candidates) => visit(usableCandidates(candidates)));
     options.progress?.(`pass ${passes}: ${purpose}`);
   };
-  const done = async (context: Context, rounds: number, solved: ReadonlyMap<string, readonly Candidate[]>, certified: boolean) => {
-    const { assignments, total, bound } = await writeOut(pass, context, solved, options.emit);
+  const done = async (context: Context, rounds: number, solved: ReadonlyMap<string, readonly Candidate[]>, certified: boolean, room?: number[]) => {
+    const { assignments, total, bound } = await writeOut(pass, context, solved, options.emit, room);
     const provenRatio = certified || total >= bound ? 1 : total / bound;
     return { assignments, passes, priceRounds: rounds, contested: solved.size, certified, provenRatio };
   };
@@ -141,13 +141,16 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
     // Next pass, bring in the customers behind the contradiction and every other customer whose choice is not
     // its best at the prices of the contested customers' optimum.
     const blamed = outcome.violated.flatMap((slot) => split.slots.customersOf(slot));
-    if (repair >= maxRepairs) return done(context, rounds, solved, false);
+    // Unproven from here on: what the caps still have room for goes to whoever can use it on the way out.
+    const room = caps.map((cap, o) => cap - split.outside[o]!);
+    for (const kept of solved.values()) for (const c of kept) if (offers.indexOf(c.offer) >= 0) room[offers.indexOf(c.offer)]!--;
+    if (repair >= maxRepairs) return done(context, rounds, solved, false, room);
     for (const customer of [...split.contested.keys(), ...blamed]) forced.add(customer);
     recheck = outcome.prices;
-    if (forced.size > maxContested) return done(context, rounds, solved, false);
+    if (forced.size > maxContested) return done(context, rounds, solved, false, room);
     // A repair that would hold too many customers in memory is abandoned at once: the last solve stands.
     const next = await splitCustomers(pass, context, { bands, forced, margin, overload, recheck, limit: maxContested });
-    if (next.contested.size > maxContested) return done(context, rounds, solved, false);
+    if (next.contested.size > maxContested) return done(context, rounds, solved, false, room);
     pending = next;
   }
 }
@@ -389,6 +392,7 @@ async function writeOut(
   context: Context,
   solved: ReadonlyMap<string, readonly Candidate[]>,
   emit: ((assignments: readonly Assignment[]) => void) | undefined,
+  room: number[] | undefined,
 ): Promise<{ assignments: Assignment[]; total: number; bound: number }> {
   const { offers, limits, scale, prices } = context;
   const all: Assignment[] = [];
@@ -399,11 +403,49 @@ async function writeOut(
     const items = choiceItems<Key>(candidates, offers, scale, limits, (c) => c);
     const choice = choose(items, prices, limits);
     for (const i of choice.kept) bound += choice.reduced[i]!.real;
-    const kept = solved.get(candidates[0]!.customerKey) ?? choice.kept.map((i) => candidates[i]!);
+    const contested = solved.get(candidates[0]!.customerKey);
+    const kept = contested ?? (room ? useRoom(items, choice.kept, room, limits) : choice.kept).map((i) => candidates[i]!);
     for (const c of kept) total += scale(c.score);
     const assignments = toAssignments(kept);
     if (emit) emit(assignments);
     else all.push(...assignments);
   });
   return { assignments: all, total, bound };
+}
+
+/**
+ * A customer's best set at the prices, improved with the room the caps have left: a capped item with room
+ * takes a free place, or the place of the customer's least valuable item where that is worth less (giving that
+ * item's room back). Every limit keeps holding and the total only grows.
+ */
+function useRoom(items: readonly ChoiceItem<Key>[], chosen: readonly number[], room: number[], limits: Limits): number[] {
+  const kept = new Set(chosen);
+  const waiting = items
+    .map((_, i) => i)
+    .filter((i) => !kept.has(i) && items[i]!.offer >= 0 && items[i]!.weight > 0)
+    .sort((a, b) => items[b]!.weight - items[a]!.weight || field.compareKeys(items[a]!.key, items[b]!.key));
+  const weakest = (inCategory: number | undefined) => {
+    let worst = -1;
+    for (const j of kept) {
+      if (inCategory !== undefined && items[j]!.category !== inCategory) continue;
+      if (worst < 0 || items[j]!.weight < items[worst]!.weight) worst = j;
+    }
+    return worst;
+  };
+  for (const i of waiting) {
+    const { offer, category, weight } = items[i]!;
+    if (room[offer]! <= 0) continue;
+    const categoryFull = category >= 0 && limits.perCategory !== undefined && [...kept].filter((j) => items[j]!.category === category).length >= limits.perCategory;
+    let drop = -1;
+    if (categoryFull) drop = weakest(category);
+    else if (kept.size >= limits.top) drop = weakest(undefined);
+    if ((categoryFull || kept.size >= limits.top) && (drop < 0 || items[drop]!.weight >= weight)) continue;
+    if (drop >= 0) {
+      kept.delete(drop);
+      if (items[drop]!.offer >= 0) room[items[drop]!.offer]!++;
+    }
+    kept.add(i);
+    room[offer]!--;
+  }
+  return [...kept];
 }
