@@ -66,9 +66,11 @@ async function main(): Promise<void> {
       lap = started;
       // A stage's first progress report (done 0) ends the stage before it.
       let stage = 'start';
+      let arbitration: string | undefined;
       const record = await runPlan(db, plan!, {
         asOf,
         onProgress: (progress) => {
+          if (progress.stage === 'arbitration' && progress.message?.includes('proven')) arbitration = progress.message;
           if (progress.done === 0 && progress.stage !== stage) {
             step(stage);
             stage = progress.stage;
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
         },
       });
       step(stage);
-      result = { mode, ms: performance.now() - started, ...memory(), steps, record };
+      result = { mode, ms: performance.now() - started, ...memory(), steps, record, ...(arbitration ? { arbitration } : {}) };
     }
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -26,6 +26,8 @@ export interface ChildResult {
   /** Milliseconds per runtime stage (`start`: recording the run before the first stage), or per statement of the script. */
   readonly steps?: Readonly<Record<string, number>>;
   readonly record?: RunRecord;
+  /** Runtime runs whose caps bound: how the arbitration ended (passes, customers solved exactly, proven ratio). */
+  readonly arbitration?: string;
   /** Baseline only: audience and held-out members, as a run record counts them. */
   readonly audience?: number;
   readonly holdout?: number;
