@@ -102,7 +102,8 @@ async function numberedCandidates(session: RunSession): Promise<PagedCandidates>
   );
   if (dialect !== 'duckdb') {
     // DuckDB keeps each row group's min/max, and the rows went in ordered: a range scan skips the rest.
-    await session.query({ sql: `create index ${q(`${WORK_TABLES.arbitrationInput}_customer`)} on ${q(WORK_TABLES.arbitrationInput)} (customer_no)`, params: [] }, step);
+    // In the pages' order too, so that reading a page sorts nothing.
+    await session.query({ sql: `create index ${q(`${WORK_TABLES.arbitrationInput}_customer`)} on ${q(WORK_TABLES.arbitrationInput)} (customer_no, offer)`, params: [] }, step);
   }
   const customers = await session.count({ sql: `select coalesce(max(customer_no), 0) as n from ${table}`, params: [] }, step);
   let keys = new Map<string, unknown>();
