@@ -164,6 +164,22 @@ describe.each(testEngines())('runPlan on $label', (engine) => {
     expect((await tableRows(db, 'select customer_key from weekly_out where offer is null')).length).toBe(0);
   });
 
+  it('draws the same holdout as the hash when the audience spans more than one page of the draw', async () => {
+    // 2,400 more customers (the draw reads 2,000 keys a page), some with keys whose order
+    // depends on case, accents and punctuation, and every 7th opted out.
+    const odd = ['A-1', 'a_1', 'B 2', 'b2', 'É3', 'e3', 'z', 'Z', '~', '0'];
+    const extra = [...odd, ...Array.from({ length: 2400 - odd.length }, (_, i) => `m${String(i).padStart(5, '0')}`)];
+    const customers = extra.map((key, i) => ({ customer_id: key, email_opt_in: i % 7 !== 3, points: i % 11, vip: i % 5 === 0 }));
+    await insertFixtures(db, ws.model, { customers });
+    const audience = ['c1', 'c2', 'c3', 'c4', 'c6', 'c7', ...customers.filter((c) => c.email_opt_in).map((c) => c.customer_id)];
+    expect(audience.length).toBeGreaterThan(2000);
+    const expected = audience.filter((key) => isHeldOut('weekly', key, 0.3)).sort();
+    const record = await run('weekly', { asOf: NOV_22 });
+    expect(record).toMatchObject({ status: 'succeeded', audience: audience.length, holdout: expected.length });
+    const held = await tableRows(db, `select customer_key from weekly_out where holdout = ${db.dialect === 'sqlite' ? 1 : 'true'}`);
+    expect(held.map((r) => String(r.customer_key)).sort()).toEqual(expected);
+  });
+
   it('re-running the same as-of replaces the output and the contacts, never duplicates', async () => {
     await run('weekly', { asOf: NOV_22, ignoreHoldout: true, runId: 'a' });
     const again = await run('weekly', { asOf: NOV_22, ignoreHoldout: true, runId: 'b' });

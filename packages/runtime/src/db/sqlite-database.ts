@@ -9,6 +9,15 @@ import { type Connection, ScopedDatabase } from './scoped-database';
 const STATEMENT_CACHE_SIZE = 256;
 
 /**
+ * One connection's memory (docs/benchmarks.md, Memory): SQLite's own default 2 MB page caches
+ * for the database and the temporary one (better-sqlite3 raises both to 16 MB; the main one
+ * also bounds each sorter's in-memory run), and temporary tables and sorts in files, never in
+ * memory (better-sqlite3's build default, made explicit). No heap limit: this build keeps no
+ * memory statistics, so SQLite would not enforce one.
+ */
+const MEMORY_BUDGET = ['temp_store = FILE', 'cache_size = -2000', 'temp.cache_size = -2000'];
+
+/**
  * Opens a sqlite database file (created if missing) or `:memory:`.
  * Placeholders are `?`.
  */
@@ -25,6 +34,7 @@ export async function openSqlite(path: string): Promise<Database> {
   }
   // Enforce REFERENCES as postgres and DuckDB do; sqlite defaults to ignoring them.
   db.pragma('foreign_keys = ON');
+  for (const pragma of MEMORY_BUDGET) db.pragma(pragma);
   return new SqliteDatabase(db);
 }
 

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { RANKING_PLAN_FORMAT, type PlanStage, type RankingPlan, type StageName } from '@seg/compiler';
 import type { Database } from '../db/database';
 import { SegUserError } from '../errors';
-import { drawHoldout } from './holdout-draw';
+import { drawHoldout, insertAudience } from './holdout-draw';
 import { appendContacts, countSuppressed, storeMemberships } from './run-effects';
 import { ensureRunHistory, recordOfferCounts, previousSucceededRun, readRun, recordRunCounts, recordRunFailure, recordRunStart, recordRunStatus, type RunCounts } from './run-history';
 import { createRunOutput, describeTarget, outputTarget, type RunOutput } from './run-output';
@@ -150,7 +150,6 @@ async function executeStages(
   options: Pick<RunOptions, 'ignoreHoldout'>,
   range: { readonly from?: StageName; readonly through?: StageName } = {},
 ): Promise<RunCounts> {
-  let keys: unknown[] = [];
   const counts = { audience: 0, holdout: 0, suppressed: 0, rows: 0 };
   const runAll = async (stage: PlanStage) => {
     for (const [i, statement] of stage.statements.entries()) {
@@ -165,12 +164,10 @@ async function executeStages(
       await createWorkTables(session, 'setup');
     },
     audience: async (stage) => {
-      for (const statement of stage.statements) keys = (await session.run(statement)).map((row) => row.key);
-      counts.audience = keys.length;
+      counts.audience = await insertAudience(session, stage);
     },
     holdout: async () => {
-      counts.holdout = await drawHoldout(session, keys, { ignoreHoldout: options.ignoreHoldout });
-      keys = [];
+      counts.holdout = await drawHoldout(session, counts.audience, { ignoreHoldout: options.ignoreHoldout });
     },
     facts: async (stage) => {
       await runAll(stage);
