@@ -46,7 +46,7 @@ export interface CandidateSource {
 export interface RoundsOptions {
   /** Receives each customer's assignments during the last pass (then none are returned). */
   readonly emit?: (assignments: readonly Assignment[]) => void;
-  /** How many bids either side of an offer's cut-off are solved exactly (default 32). */
+  /** How many bids either side of an offer's cut-off are solved exactly (default 8: on the 200k retail plan 32 gave 1.45 % where 8 gave 1.47 %, at 3.7 times the customers in memory). */
   readonly margin?: number;
   /** Price rounds stop once at most this many places are demanded beyond caps (default margin × capped offers / 8). */
   readonly excessToSolve?: number;
@@ -93,7 +93,7 @@ interface Context {
 
 export async function arbitrateInRounds(source: CandidateSource, settings: ArbitrationSettings, options: RoundsOptions = {}): Promise<RoundsResult> {
   const limits = arbitrationLimits(settings);
-  const margin = Math.max(1, Math.floor(options.margin ?? 32));
+  const margin = Math.max(1, Math.floor(options.margin ?? 8));
   const maxRepairs = options.maxRepairs ?? 8;
   let passes = 0;
   const pass: Pass = async (purpose, visit) => {
