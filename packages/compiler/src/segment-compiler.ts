@@ -6,10 +6,11 @@ import type { CheckedWorkspace, IrExpr } from '@seg/core';
 import type { Dialect, DialectName, Sql } from './dialect/dialect';
 import { getDialect } from './dialect/index';
 import { optimizeWorkspace } from './ir/existence-rewrite';
-import { finishQuery } from './compiled-query';
+import { finishSql } from './compiled-query';
 import type { CompiledQuery } from './parameters';
 import { AudienceQuery } from './sql/audience-query';
 import { compileExpr, engineTime, type SqlExpr } from './sql/sql-expr';
+import { id } from './sql/fragments';
 
 /** What a name stands for when counting or listing members: a segment's rule or a plan's audience. */
 export function audienceRule(ws: CheckedWorkspace, name: string): { rule: IrExpr; strategy?: string; plan?: string } {
@@ -52,11 +53,11 @@ export function compileMetric(ws: CheckedWorkspace, name: string, dialectLike: D
   const query = q.build(level, (scope) => {
     const value = scope.leaf({ kind: 'metric', type: def.type, name });
     return {
-      select: [sql`${scope.key} as ${sql.id('key')}`, sql`${outputValue(value, def.type, dialect)} as ${sql.id('value')}`],
-      orderBy: [sql.id('key')],
+      select: [sql`${scope.key} as ${id('key')}`, sql`${outputValue(value, def.type, dialect)} as ${id('value')}`],
+      orderBy: [id('key')],
     };
   });
-  return finishQuery(query);
+  return finishSql(query, dialect);
 }
 
 /** A value as a result row carries it: timestamps as the engine gives them (ISO text on SQLite). */
@@ -76,12 +77,12 @@ export function compileCount(ws: CheckedWorkspace, segmentOrPlan: string, dialec
   // audience size is a separate count of the audience table.
   const query = q.build(level, (scope) => ({
     select: [
-      sql`count(*) as ${sql.id('count')}`,
-      sql`(select count(*) from ${sql.id(audience.sqlName)}) as ${sql.id('audience')}`,
+      sql`count(*) as ${id('count')}`,
+      sql`(select count(*) from ${id(audience.sqlName)}) as ${id('audience')}`,
     ],
     where: [compileExpr(rule, scope).sql],
   }), rule);
-  return finishQuery(query);
+  return finishSql(query, dialect);
 }
 
 export interface MembersOptions {
@@ -107,13 +108,13 @@ export function compileMembers(
   for (const m of metrics) level = Math.max(level, q.metricColumn(m).at + 1);
   const query = q.build(level, (scope) => {
     const cond = compileExpr(rule, scope);
-    const select: Sql[] = [sql`${scope.key} as ${sql.id('key')}`];
+    const select: Sql[] = [sql`${scope.key} as ${id('key')}`];
     for (const m of metrics) {
-      select.push(sql`${outputValue(scope.column(m), ws.metrics[m]!.type, dialect)} as ${sql.id(m)}`);
+      select.push(sql`${outputValue(scope.column(m), ws.metrics[m]!.type, dialect)} as ${id(m)}`);
     }
-    return { select, where: [cond.sql], orderBy: [sql.id('key')] };
+    return { select, where: [cond.sql], orderBy: [id('key')] };
   }, rule);
-  return finishQuery(query);
+  return finishSql(query, dialect);
 }
 
 /** `(key, primary, secondary)` of a strategy for every audience member, ordered by key. */
@@ -125,11 +126,11 @@ export function compileStrategy(ws: CheckedWorkspace, name: string, dialectLike:
   const level = Math.max(q.strategyColumn('primary').at, q.strategyColumn('secondary').at) + 1;
   const query = q.build(level, (scope) => ({
     select: [
-      sql`${scope.key} as ${sql.id('key')}`,
-      sql`${scope.column('strategy:primary').sql} as ${sql.id('primary')}`,
-      sql`${scope.column('strategy:secondary').sql} as ${sql.id('secondary')}`,
+      sql`${scope.key} as ${id('key')}`,
+      sql`${scope.column('strategy:primary').sql} as ${id('primary')}`,
+      sql`${scope.column('strategy:secondary').sql} as ${id('secondary')}`,
     ],
-    orderBy: [sql.id('key')],
+    orderBy: [id('key')],
   }));
-  return finishQuery(query);
+  return finishSql(query, dialect);
 }

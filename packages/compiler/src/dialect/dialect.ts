@@ -101,6 +101,22 @@ export class CapabilityError extends Error {
   }
 }
 
+/**
+ * `param(point)` made once per time point: the points of a workspace's rules (window
+ * starts, the as-of time) recur in many statements, and the parameter is the same in each.
+ */
+export function oncePerPoint(param: (point: TimePoint) => Sql): (point: TimePoint) => Sql {
+  const made = new WeakMap<TimePoint, Sql>();
+  return (point) => {
+    let fragment = made.get(point);
+    if (!fragment) {
+      fragment = param(point);
+      made.set(point, fragment);
+    }
+    return fragment;
+  };
+}
+
 /** Throws when the dialect cannot express a construct, naming both. */
 export function requireCapability(dialect: Dialect, capability: keyof DialectCapabilities, construct: string): void {
   if (!dialect.capabilities[capability]) throw new CapabilityError(dialect.name, capability, construct);

@@ -4,13 +4,14 @@
  * where DuckDB differs: `/` is real division (`//` is integer division),
  * `round` works on doubles, and `epoch()` gives seconds.
  */
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, sql } from 'kysely';
 import type { ScalarType } from '@seg/core';
-import type { Dialect } from './dialect';
+import { oncePerPoint, type Dialect } from './dialect';
 import { postgresDialect } from './postgres-dialect';
 import { TimeParam } from '../parameters';
+import { PostgresCompiler } from './query-compilers';
 
-class DuckDbQueryCompiler extends PostgresQueryCompiler {
+class DuckDbQueryCompiler extends PostgresCompiler {
   protected override getCurrentParameterPlaceholder(): string {
     return '?';
   }
@@ -39,7 +40,7 @@ export const duckdbDialect: Dialect = {
   capabilities: { ...postgresDialect.capabilities, integerDivision: '//' },
   db,
   param: (value, type) => sql`cast(${value} as ${sql.raw(DUCK_TYPES[type])})`,
-  timeParam: (point) => sql`cast(${new TimeParam(point, 'iso')} as timestamptz)`,
+  timeParam: oncePerPoint((point) => sql`cast(${new TimeParam(point, 'iso')} as timestamptz)`),
   epochSeconds: (value) => sql`epoch(${value})`,
   divide: (a, b) => sql`(cast(${a} as double) / nullif(${b}, 0))`,
   intDivide: (a, b) => sql`((${a}) // (${b}))`,

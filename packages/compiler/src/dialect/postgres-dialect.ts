@@ -6,17 +6,18 @@
  * Parameters are `$n` and carry explicit casts, because PostgreSQL types an
  * untyped parameter as text where it cannot infer one (`$1 < $2` would compare text).
  */
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, sql } from 'kysely';
 import type { ScalarType } from '@seg/core';
-import type { Dialect, Sql } from './dialect';
+import { oncePerPoint, type Dialect, type Sql } from './dialect';
 import { TimeParam } from '../parameters';
+import { PostgresCompiler } from './query-compilers';
 
 const db = new Kysely<any>({
   dialect: {
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new DummyDriver(),
     createIntrospector: (k) => new PostgresIntrospector(k),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
+    createQueryCompiler: () => new PostgresCompiler(),
   },
 });
 
@@ -47,7 +48,7 @@ export const postgresDialect: Dialect = {
   timeEncoding: 'iso',
   db,
   param: (value, type) => sql`cast(${value} as ${sql.raw(PG_TYPES[type])})`,
-  timeParam: (point) => sql`cast(${new TimeParam(point, 'iso')} as timestamptz)`,
+  timeParam: oncePerPoint((point) => sql`cast(${new TimeParam(point, 'iso')} as timestamptz)`),
   textTimeParam: () => {
     throw new Error('internal: PostgreSQL compares timestamps natively');
   },

@@ -5,18 +5,25 @@
  * and each row is read the way it is stored (`unixepoch(x, 'auto')`, SQLite
  * 3.45+). Parameters are `?`.
  */
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from 'kysely';
-import type { Dialect, Sql } from './dialect';
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, sql } from 'kysely';
+import { oncePerPoint, type Dialect, type Sql } from './dialect';
 import { TimeParam } from '../parameters';
+import { SqliteCompiler } from './query-compilers';
 
 const db = new Kysely<any>({
   dialect: {
     createAdapter: () => new SqliteAdapter(),
     createDriver: () => new DummyDriver(),
     createIntrospector: (k) => new SqliteIntrospector(k),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createQueryCompiler: () => new SqliteCompiler(),
   },
 });
+
+// The modifiers of unixepoch() and strftime(), made once: every timestamp column read uses them.
+const SUBSEC = sql.lit('subsec');
+const AUTO = sql.lit('auto');
+const ISO_FORMAT = sql.lit('%Y-%m-%dT%H:%M:%fZ');
+const UNIXEPOCH = sql.lit('unixepoch');
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -33,19 +40,19 @@ export const sqliteDialect: Dialect = {
   db,
   // better-sqlite3 cannot bind booleans: they travel as 1/0, which is how SQLite stores them.
   param: (value) => sql`${typeof value === 'boolean' ? (value ? 1 : 0) : value}`,
-  timeParam: (point) => sql`${new TimeParam(point, 'epochSeconds')}`,
+  timeParam: oncePerPoint((point) => sql`${new TimeParam(point, 'epochSeconds')}`),
   textTimeParam: (point, rounding) => sql`${new TimeParam(point, 'isoSeconds', rounding)}`,
   timeFromText: (value) => sql`unixepoch(${value})`,
   readTimestamp(column, storage) {
     if (storage === 'epochSeconds') return column;
-    if (storage === 'text' || storage === 'isoUtcSeconds') return sql`unixepoch(${column}, ${sql.lit('subsec')})`;
+    if (storage === 'text' || storage === 'isoUtcSeconds') return sql`unixepoch(${column}, ${SUBSEC})`;
     // 'subsec' keeps milliseconds. 'auto' reads a number as epoch seconds (outside 0…5,373,484, which it takes for a Julian day
     // number — instants before 3 March 1970) and leaves ISO text to the usual parser: one call per
     // row, measurably cheaper than branching on typeof().
-    return sql`unixepoch(${column}, ${sql.lit('auto')}, ${sql.lit('subsec')})`;
+    return sql`unixepoch(${column}, ${AUTO}, ${SUBSEC})`;
   },
   epochSeconds: (value) => value,
-  timestampOutput: (value) => sql`strftime(${sql.lit('%Y-%m-%dT%H:%M:%fZ')}, ${value}, ${sql.lit('unixepoch')})`,
+  timestampOutput: (value) => sql`strftime(${ISO_FORMAT}, ${value}, ${UNIXEPOCH})`,
   divide: (a, b) => sql`(cast(${a} as real) / nullif(${b}, 0))`,
   intDivide: (a, b) => sql`((${a}) / (${b}))`,
   least: (args) => sql`min(${sql.join(args as Sql[])})`,

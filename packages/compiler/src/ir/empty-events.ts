@@ -15,9 +15,13 @@ type V = Known | typeof UNKNOWN;
 
 const isFalse = (v: V) => v === false || v === null;
 
+const evaluators = new WeakMap<CheckedWorkspace, Map<string, EmptyEventsEvaluator>>();
+
 export class EmptyEventsEvaluator {
   private readonly memo = new Map<string, V>();
   private readonly active = new Set<string>();
+  /** Answers by condition: a segment's rule is asked about once per query it is compiled into. */
+  private readonly answers = new WeakMap<IrExpr, boolean>();
 
   constructor(
     private readonly ws: CheckedWorkspace,
@@ -25,9 +29,23 @@ export class EmptyEventsEvaluator {
     private readonly source: string,
   ) {}
 
+  /** The evaluator of `ws` for `source`, made once: what it found for each metric and segment holds for every query. */
+  static of(ws: CheckedWorkspace, source: string): EmptyEventsEvaluator {
+    let bySource = evaluators.get(ws);
+    if (!bySource) evaluators.set(ws, (bySource = new Map()));
+    let evaluator = bySource.get(source);
+    if (!evaluator) bySource.set(source, (evaluator = new EmptyEventsEvaluator(ws, source)));
+    return evaluator;
+  }
+
   /** True when the condition is certainly false (or missing) for a customer with no events of `source`. */
   certainlyFalse(condition: IrExpr): boolean {
-    return isFalse(this.eval(condition));
+    let answer = this.answers.get(condition);
+    if (answer === undefined) {
+      answer = isFalse(this.eval(condition));
+      this.answers.set(condition, answer);
+    }
+    return answer;
   }
 
   private named(kind: 'metric' | 'segment', name: string): V {

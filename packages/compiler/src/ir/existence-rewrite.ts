@@ -76,18 +76,17 @@ function timeTest(ws: CheckedWorkspace, agg: Aggregate, op: CompareOp, bound: Ex
 }
 
 function rewriteCompare(ws: CheckedWorkspace, e: Compare): IrExpr | undefined {
-  for (const [agg, other, op] of [
-    [e.left, e.right, e.op],
-    [e.right, e.left, FLIP[e.op]],
-  ] as const) {
-    if (agg.kind !== 'aggregate') continue;
-    if (agg.fn === 'count') {
-      const n = numberLiteral(other);
-      if (n !== undefined) return countTest(agg, op, n);
-    }
-    if (other.kind === 'time') return timeTest(ws, agg, op, other);
+  return rewriteAggregateTest(ws, e.left, e.right, e.op) ?? rewriteAggregateTest(ws, e.right, e.left, FLIP[e.op]);
+}
+
+/** `agg op other`, when `agg` is an aggregate and the test only asks whether events exist. */
+function rewriteAggregateTest(ws: CheckedWorkspace, agg: IrExpr, other: IrExpr, op: CompareOp): IrExpr | undefined {
+  if (agg.kind !== 'aggregate') return undefined;
+  if (agg.fn === 'count') {
+    const n = numberLiteral(other);
+    if (n !== undefined) return countTest(agg, op, n);
   }
-  return undefined;
+  return other.kind === 'time' ? timeTest(ws, agg, op, other) : undefined;
 }
 
 /** Whether an expression tests for events (such tests go last in `and`/`or`: they may be probes). */
@@ -105,18 +104,21 @@ function tidyLogic(expr: IrExpr): IrExpr {
   return mapIr(expr, (e) => {
     if (e.kind !== 'and' && e.kind !== 'or') return undefined;
     const flat: IrExpr[] = [];
-    const seen = new Set<string>();
+    const keys = new Map<IrExpr, string>();
+    const keyOf = (x: IrExpr) => {
+      let key = keys.get(x);
+      if (key === undefined) keys.set(x, (key = JSON.stringify(x)));
+      return key;
+    };
     const add = (x: IrExpr) => {
       const tidy = tidyLogic(x);
       if (tidy.kind === e.kind) return tidy.args.forEach(add);
-      const key = JSON.stringify(tidy);
-      if (!seen.has(key)) {
-        seen.add(key);
-        flat.push(tidy);
-      }
+      // A repeat has the same JSON, so it is looked for only among operands of the same kind.
+      if (!flat.some((kept) => kept.kind === tidy.kind && keyOf(kept) === keyOf(tidy))) flat.push(tidy);
     };
     e.args.forEach(add);
-    const ordered = [...flat.filter((x) => !testsExistence(x)), ...flat.filter(testsExistence)];
+    const tests = flat.map(testsExistence);
+    const ordered = [...flat.filter((_, i) => !tests[i]), ...flat.filter((_, i) => tests[i])];
     return ordered.length === 1 ? ordered[0]! : { ...e, args: ordered };
   });
 }

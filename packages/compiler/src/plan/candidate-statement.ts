@@ -11,11 +11,13 @@
 import { sql } from 'kysely';
 import type { CheckedWorkspace, IrExpr, OfferDef, PlanDef, TableDef } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
-import { EventPass, aggregateRef, type AggregateExpr } from '../sql/event-pass';
+import { ColumnNames, EventPass, aggregateRef, type AggregateExpr } from '../sql/event-pass';
 import type { AudienceQuery } from '../sql/audience-query';
 import { RowJoins, fieldOf, tableOf } from '../sql/row-joins';
-import { asCondition, compileExpr, type ExprScope, type LeafExpr, type SqlExpr } from '../sql/sql-expr';
+import { AS_OF, asCondition, compileExpr, type ExprScope, type LeafExpr, type SqlExpr } from '../sql/sql-expr';
 import { readsOffer, substituteOfferProps } from './offer-props';
+import { id, raw } from '../sql/fragments';
+import { joinSql, selectSql, tableAs } from '../sql/select-sql';
 
 export const FACTS_ALIAS = 'facts';
 export const KEY_COLUMN = 'run:key';
@@ -150,7 +152,7 @@ class CandidateScope implements ExprScope {
         source,
         cteName: `pass:${source.name}@${this.offer.name}`,
         level: 0,
-        names: new Set(),
+        names: new ColumnNames(),
         offer: { table: this.catalogue!, alias: 'offer' },
         outer: {
           source: 'seg_run_facts',
@@ -181,14 +183,14 @@ class CandidateScope implements ExprScope {
       const pass = this.familyPass(source);
       const column = pass.add(expr);
       this.passAggregates.add(JSON.stringify(expr));
-      return aggregateRef(expr as AggregateExpr, sql.id(pass.cteName, column), this.dialect, pass.resultIsTextTime(expr as AggregateExpr));
+      return aggregateRef(expr as AggregateExpr, id(pass.cteName, column), this.dialect, pass.resultIsTextTime(expr as AggregateExpr));
     }
     return this.customerLeaf(expr);
   }
 
   offerName(): Sql {
     const family = this.offer.family!;
-    const key = sql.id('offer', fieldOf(this.catalogue!, family.key).column);
+    const key = id('offer', fieldOf(this.catalogue!, family.key).column);
     return this.dialect.concat(this.dialect.param(`${this.offer.name}:`, 'text'), key);
   }
 }
@@ -222,61 +224,59 @@ export function candidateStatement(
     (b) => sql`(case when ${c(b.condition).sql} then ${d.param(b.factor, 'number')} else 1 end)`,
   );
   const score: SqlExpr = factors.length
-    ? { sql: sql`(${sql.join([rank.sql, ...factors], sql.raw(' * '))})`, nullable: rank.nullable }
+    ? { sql: sql`(${sql.join([rank.sql, ...factors], raw(' * '))})`, nullable: rank.nullable }
     : rank;
   const selects: Sql[] = [
-    sql`${sql.id(FACTS_ALIAS, KEY_COLUMN)} as ${sql.id('customer_key')}`,
-    sql`${catalogue ? scope.offerName() : d.param(offer.name, 'text')} as ${sql.id('offer')}`,
-    sql`${d.param(catalogue ? offer.name : null, 'text')} as ${sql.id('family')}`,
-    sql`${rules.category ? c(rules.category).sql : d.param(null, 'text')} as ${sql.id('category')}`,
-    sql`${d.param(offer.strategy ?? null, 'text')} as ${sql.id('strategy')}`,
-    sql`${score.sql} as ${sql.id('score')}`,
-    sql`${c(rules.offerScore).sql} as ${sql.id('offer_score')}`,
-    sql`${c(rules.value).sql} as ${sql.id('value')}`,
-    sql`${rules.cap ? c(rules.cap).sql : d.param(null, 'number')} as ${sql.id('cap')}`,
+    sql`${id(FACTS_ALIAS, KEY_COLUMN)} as ${id('customer_key')}`,
+    sql`${catalogue ? scope.offerName() : d.param(offer.name, 'text')} as ${id('offer')}`,
+    sql`${d.param(catalogue ? offer.name : null, 'text')} as ${id('family')}`,
+    sql`${rules.category ? c(rules.category).sql : d.param(null, 'text')} as ${id('category')}`,
+    sql`${d.param(offer.strategy ?? null, 'text')} as ${id('strategy')}`,
+    sql`${score.sql} as ${id('score')}`,
+    sql`${c(rules.offerScore).sql} as ${id('offer_score')}`,
+    sql`${c(rules.value).sql} as ${id('value')}`,
+    sql`${rules.cap ? c(rules.cap).sql : d.param(null, 'number')} as ${id('cap')}`,
   ];
   const wheres: Sql[] = [
-    sql`not ${sql.id(FACTS_ALIAS, HOLDOUT_COLUMN)}`,
-    sql`not ${sql.id(FACTS_ALIAS, SUPPRESSED_COLUMN)}`,
+    sql`not ${id(FACTS_ALIAS, HOLDOUT_COLUMN)}`,
+    sql`not ${id(FACTS_ALIAS, SUPPRESSED_COLUMN)}`,
     eligible,
   ];
-  const asOf = d.timeParam({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' });
+  const asOf = d.timeParam(AS_OF);
   if (offer.validFrom) wheres.push(sql`${asOf} >= ${d.timeParam({ kind: 'fixed', value: offer.validFrom, date: true })}`);
   if (offer.validTo) wheres.push(sql`${asOf} < ${d.timeParam({ kind: 'fixed', value: nextDay(offer.validTo), date: true })}`);
   if (score.nullable) wheres.push(sql`${score.sql} is not null`);
 
   const pass = scope.pass;
   const innerPass = pass !== undefined && requiresPassRow(rules.eligible);
-  const db = d.db;
-  const creator: any = pass ? db.with(pass.cteName, () => pass.build()) : db;
-  let q: any = creator.selectFrom(sql`${sql.id('seg_run_facts')}`.as(FACTS_ALIAS));
+  const joins: Sql[] = [];
   if (catalogue) {
     const keyColumn = fieldOf(catalogue, offer.family!.key).column;
+    const offerRows = tableAs(catalogue.sqlName, 'offer');
     if (pass) {
-      const on = sql`${sql.id(pass.cteName, 'key')} = ${sql.id(FACTS_ALIAS, KEY_COLUMN)}`;
+      const passRows = tableAs(pass.cteName, pass.cteName);
+      const on = sql`${id(pass.cteName, 'key')} = ${id(FACTS_ALIAS, KEY_COLUMN)}`;
       if (innerPass) {
-        q = q
-          .innerJoin(sql`${sql.id(pass.cteName)}`.as(pass.cteName), (j: any) => j.on(on))
-          .innerJoin(sql`${sql.id(catalogue.sqlName)}`.as('offer'), (j: any) =>
-            j.on(sql`${sql.id('offer', keyColumn)} = ${sql.id(pass.cteName, 'offer_key')}`),
-          );
+        joins.push(joinSql('inner join', passRows, on), joinSql('inner join', offerRows, sql`${id('offer', keyColumn)} = ${id(pass.cteName, 'offer_key')}`));
       } else {
-        q = q
-          .innerJoin(sql`${sql.id(catalogue.sqlName)}`.as('offer'), (j: any) => j.on(d.bool(true)))
-          .leftJoin(sql`${sql.id(pass.cteName)}`.as(pass.cteName), (j: any) =>
-            j.on(sql`${on} and ${sql.id(pass.cteName, 'offer_key')} = ${sql.id('offer', keyColumn)}`),
-          );
+        joins.push(
+          joinSql('inner join', offerRows, d.bool(true)),
+          joinSql('left join', passRows, sql`${on} and ${id(pass.cteName, 'offer_key')} = ${id('offer', keyColumn)}`),
+        );
       }
     } else {
-      q = q.innerJoin(sql`${sql.id(catalogue.sqlName)}`.as('offer'), (j: any) => j.on(d.bool(true)));
+      joins.push(joinSql('inner join', offerRows, d.bool(true)));
     }
-    for (const join of scope.offerJoins?.joins ?? []) {
-      q = q.leftJoin(sql`${sql.id(join.table)}`.as(join.alias), (j: any) => j.on(join.on));
-    }
+    for (const join of scope.offerJoins?.joins ?? []) joins.push(joinSql('left join', tableAs(join.table, join.alias), join.on));
   }
-  q = q.select(selects);
-  for (const w of wheres) q = q.where(w);
-  return db.insertInto('seg_run_candidates').columns([...CANDIDATE_COLUMNS]).expression(q);
+  const select = selectSql({
+    ...(pass ? { with: [{ name: pass.cteName, query: pass.build() }] } : {}),
+    select: selects,
+    from: tableAs('seg_run_facts', FACTS_ALIAS),
+    joins,
+    where: wheres,
+  });
+  return d.db.insertInto('seg_run_candidates').columns([...CANDIDATE_COLUMNS]).expression(select);
 }
 
 /** `2026-12-31` → `2027-01-01`: `valid … to` includes its whole last day. */

@@ -10,7 +10,7 @@
 import { sql } from 'kysely';
 import type { CheckedWorkspace, IrExpr, OfferDef, PlanDef, ScalarType } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
-import { finishQuery } from '../compiled-query';
+import { finishQuery, finishSql } from '../compiled-query';
 import type { CompiledQuery } from '../parameters';
 import { AudienceQuery, MEMBERSHIP_TABLE, type FactColumn } from '../sql/audience-query';
 import { walk } from '../ir/ir-walk';
@@ -125,12 +125,13 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
   // --- audience ------------------------------------------------------------------------------
   const audienceQuery = newQuery();
   const audienceLevel = audienceQuery.need(plan.audience);
-  const audienceSql = finishQuery(
+  const audienceSql = finishSql(
     audienceQuery.build(audienceLevel, (scope) => ({
       select: [sql`${scope.key} as ${sql.id('key')}`],
       where: [compileExpr(plan.audience, scope).sql],
       orderBy: [sql.id('key')],
     }), plan.audience),
+    d,
   );
 
   // --- facts ---------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
       where: [scope.leaf({ kind: 'segment', type: 'bool', name: segment }).sql],
       orderBy: [sql.id('key')],
     }));
-    return statement(`membership:${segment}`, 'query', `Current members of ${segment}: the runtime stores them in ${MEMBERSHIP_TABLE} with this run's id once the run succeeds.`, finishQuery(query), ['key']);
+    return statement(`membership:${segment}`, 'query', `Current members of ${segment}: the runtime stores them in ${MEMBERSHIP_TABLE} with this run's id once the run succeeds.`, finishSql(query, d), ['key']);
   });
 
   const stages: PlanStage[] = [

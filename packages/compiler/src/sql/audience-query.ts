@@ -23,15 +23,17 @@ import { sql } from 'kysely';
 import type { CheckedWorkspace, IrExpr, StrategyDef, TableDef } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import { requireCapability } from '../dialect/dialect';
-import { aggregateRef, EventPass, type AggregateExpr, type OuterRow } from './event-pass';
+import { aggregateRef, ColumnNames, EventPass, type AggregateExpr, type OuterRow } from './event-pass';
 import { signature as irKey, walk } from '../ir/ir-walk';
 import { rankSql } from './rank-sql';
 import { rankComparison } from './rank-threshold';
-import { LayerScope } from './layer-scope';
+import { LayerScope, layerAlias } from './layer-scope';
 export { LayerScope, MEMBERSHIP_TABLE, membershipChangeSql } from './layer-scope';
 import { EmptyEventsEvaluator } from '../ir/empty-events';
 import { RowJoins, fieldOf, tableOf } from './row-joins';
 import { asCondition, compileExpr, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
+import { id, raw } from './fragments';
+import { joinSql, selectSql, tableAs, type SelectParts } from './select-sql';
 
 
 export interface AudienceQueryOptions {
@@ -81,7 +83,7 @@ export class AudienceQuery {
   private readonly passes = new Map<string, EventPass>();
   private readonly aggregates = new Map<string, AggregateColumn>();
   private readonly audienceFields = new Map<string, { path: readonly string[]; field: string }>();
-  private readonly passNames = new Set<string>();
+  private readonly passNames = new ColumnNames();
   /** `any`/`none` tests that may become EXISTS probes (see `resolveProbes`), by signature. */
   private readonly probes = new Map<string, { readonly agg: AggregateExpr; readonly name: string; exists?: boolean }>();
   private readonly baseJoins: RowJoins;
@@ -242,7 +244,7 @@ export class AudienceQuery {
           branches.push(sql`when ${when} then ${outcome}`);
         }
         if (branches.length === 0) return { sql: otherwise, nullable: false };
-        return { sql: sql`case ${sql.join(branches, sql.raw(' '))} else ${otherwise} end`, nullable: false };
+        return { sql: sql`case ${sql.join(branches, raw(' '))} else ${otherwise} end`, nullable: false };
       },
     });
   }
@@ -295,10 +297,10 @@ export class AudienceQuery {
       source: tableOf(this.ws, agg.source),
       cteName: 'probe',
       level: 0,
-      names: new Set(),
+      names: new ColumnNames(),
     });
     const body = probe.existsQuery(agg, this.keyAt(level));
-    return { sql: agg.fn === 'none' ? sql`not exists ${body}` : sql`exists ${body}`, nullable: false };
+    return { sql: agg.fn === 'none' ? sql`not exists (${body})` : sql`exists (${body})`, nullable: false };
   }
 
   /** The pass column of a customer-level aggregate. */
@@ -332,7 +334,7 @@ export class AudienceQuery {
   }
 
   private outerRow(level: number): OuterRow {
-    const alias = `level:${level - 1}`;
+    const alias = layerAlias(level - 1);
     return { source: alias, alias, keyColumn: this.keyColumn, leaf: (expr) => new LayerScope(this, level).leaf(expr) };
   }
 
@@ -345,13 +347,13 @@ export class AudienceQuery {
   columnAt(name: string, level: number): SqlExpr {
     const column = this.columns.get(name);
     if (!column || column.at >= level) throw new Error(`internal: column ${name} is not available at layer ${level}`);
-    return { sql: sql.id(`level:${level - 1}`, name), nullable: column.nullable ?? true, ...(column.textTime ? { textTime: true } : {}) };
+    return { sql: id(layerAlias(level - 1), name), nullable: column.nullable ?? true, ...(column.textTime ? { textTime: true } : {}) };
   }
 
   aggregateAt(agg: AggregateExpr, level: number): SqlExpr {
     if (this.probe(agg)?.exists) return this.existsSql(agg, level);
     const entry = this.aggregate(agg);
-    const column = entry.pass.level === level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${level - 1}`, entry.column);
+    const column = entry.pass.level === level ? id(entry.pass.cteName, entry.column) : id(layerAlias(level - 1), entry.column);
     return aggregateRef(agg, column, this.dialect, entry.pass.resultIsTextTime(agg));
   }
 
@@ -359,13 +361,13 @@ export class AudienceQuery {
     const name = this.audienceField(path, field);
     if (level === 0) return this.baseJoins.value(path, field);
     const textTime = this.baseJoins.value(path, field).textTime === true;
-    return { sql: sql.id(`level:${level - 1}`, name), nullable: name !== this.keyColumn, ...(textTime ? { textTime } : {}) };
+    return { sql: id(layerAlias(level - 1), name), nullable: name !== this.keyColumn, ...(textTime ? { textTime } : {}) };
   }
 
   keyAt(level: number): Sql {
     return level === 0
-      ? sql.id(this.audience.name, fieldOf(this.audience, this.audience.key!).column)
-      : sql.id(`level:${level - 1}`, this.keyColumn);
+      ? id(this.audience.name, fieldOf(this.audience, this.audience.key!).column)
+      : id(layerAlias(level - 1), this.keyColumn);
   }
 
   /**
@@ -383,7 +385,7 @@ export class AudienceQuery {
           select: (scope) => scope.leaf(leaf).sql,
           read: (alias) => {
             const textTime = this.baseJoins.value(leaf.path, leaf.field).textTime === true;
-            return { sql: sql.id(alias, name), nullable: name !== this.keyColumn, ...(textTime ? { textTime } : {}) };
+            return { sql: id(alias, name), nullable: name !== this.keyColumn, ...(textTime ? { textTime } : {}) };
           },
         };
       }
@@ -396,8 +398,8 @@ export class AudienceQuery {
             select: (scope) => (this.probe(leaf)!.exists ? this.existsSql(leaf, scope.level).sql : this.aggregateRaw(leaf, scope.level)),
             read: (alias) =>
               probe.exists
-                ? { sql: sql.id(alias, probe.name), nullable: false }
-                : aggregateRef(leaf, sql.id(alias, probe.name), this.dialect),
+                ? { sql: id(alias, probe.name), nullable: false }
+                : aggregateRef(leaf, id(alias, probe.name), this.dialect),
           };
         }
         const entry = this.aggregate(leaf);
@@ -405,8 +407,8 @@ export class AudienceQuery {
           name: entry.column,
           level: entry.pass.level,
           select: (scope) =>
-            entry.pass.level === scope.level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${scope.level - 1}`, entry.column),
-          read: (alias) => aggregateRef(leaf, sql.id(alias, entry.column), this.dialect, entry.pass.resultIsTextTime(leaf)),
+            entry.pass.level === scope.level ? id(entry.pass.cteName, entry.column) : id(layerAlias(scope.level - 1), entry.column),
+          read: (alias) => aggregateRef(leaf, id(alias, entry.column), this.dialect, entry.pass.resultIsTextTime(leaf)),
         };
       }
       case 'membershipChange': {
@@ -415,7 +417,7 @@ export class AudienceQuery {
           name,
           level: this.need(leaf),
           select: (scope) => scope.leaf(leaf).sql,
-          read: (alias) => ({ sql: sql.id(alias, name), nullable: false }),
+          read: (alias) => ({ sql: id(alias, name), nullable: false }),
         };
       }
       case 'metric':
@@ -435,7 +437,7 @@ export class AudienceQuery {
           level: column.at + 1,
           select: (scope) => scope.column(column.name).sql,
           read: (alias) => ({
-            sql: sql.id(alias, column.name),
+            sql: id(alias, column.name),
             nullable: this.columnNullable(column.name),
             ...(column.textTime ? { textTime: true } : {}),
           }),
@@ -449,7 +451,7 @@ export class AudienceQuery {
   /** The raw pass column of an aggregate read at `level`. */
   private aggregateRaw(agg: AggregateExpr, level: number): Sql {
     const entry = this.aggregate(agg);
-    return entry.pass.level === level ? sql.id(entry.pass.cteName, entry.column) : sql.id(`level:${level - 1}`, entry.column);
+    return entry.pass.level === level ? id(entry.pass.cteName, entry.column) : id(layerAlias(level - 1), entry.column);
   }
 
   /**
@@ -458,13 +460,13 @@ export class AudienceQuery {
    * rule the final SELECT keeps rows by), customers without events of a pass the rule
    * cannot match without are dropped early, so the engine can join from the pass.
    */
-  build(level: number, final: (scope: LayerScope) => FinalSpec, filter?: IrExpr): any {
+  build(level: number, final: (scope: LayerScope) => FinalSpec, filter?: IrExpr): Sql {
     this.resolveProbes();
     const present = filter
-      ? [...this.passes.values()].filter((p) => p.level === 0 && !p.isPick && new EmptyEventsEvaluator(this.ws, p.source.name).certainlyFalse(filter))
+      ? [...this.passes.values()].filter((p) => p.level === 0 && !p.isPick && EmptyEventsEvaluator.of(this.ws, p.source.name).certainlyFalse(filter))
       : [];
-    const ctes: { name: string; query: (creator: any) => any }[] = [];
-    let makeFinal: ((creator: any) => any) | undefined;
+    const ctes: { name: string; query: Sql; layer?: number }[] = [];
+    let finalQuery: SelectParts | undefined;
     for (let layer = 0; layer <= level; layer++) {
       const scope = new LayerScope(this, layer);
       const passes = [...this.passes.values()].filter((p) => p.level === layer);
@@ -475,62 +477,48 @@ export class AudienceQuery {
         const base = final(scope);
         // Rows the rule cannot keep: customers without a row in a pass it needs (null-rejecting, so the join can start from the pass).
         const presence = present.map((pass) =>
-          layer === 0 ? sql`${sql.id(pass.cteName, 'key')} is not null` : sql`${sql.id(`level:${layer - 1}`, `${pass.source.name}:key`)} is not null`,
+          layer === 0 ? sql`${id(pass.cteName, 'key')} is not null` : sql`${id(layerAlias(layer - 1), `${pass.source.name}:key`)} is not null`,
         );
         spec = { ...base, where: [...presence, ...(base.where ?? [])] };
         selects = [...spec.select];
       } else {
-        selects = layer === 0 ? this.carriedFields() : [sql`${sql.id(`level:${layer - 1}`)}.*`];
-        if (layer === 0) for (const pass of present) selects.push(sql`${sql.id(pass.cteName, 'key')} as ${sql.id(`${pass.source.name}:key`)}`);
+        selects = layer === 0 ? this.carriedFields() : [sql`${id(layerAlias(layer - 1))}.*`];
+        if (layer === 0) for (const pass of present) selects.push(sql`${id(pass.cteName, 'key')} as ${id(`${pass.source.name}:key`)}`);
         for (const pass of passes) {
-          for (const column of pass.columnNames) selects.push(sql`${sql.id(pass.cteName, column)} as ${sql.id(column)}`);
+          for (const column of pass.columnNames) selects.push(sql`${id(pass.cteName, column)} as ${id(column)}`);
         }
         for (const column of [...this.columns.values()].filter((c) => c.at === layer)) {
           const compiled = column.define(scope);
           column.nullable = compiled.nullable;
           column.textTime = compiled.textTime === true;
-          selects.push(sql`${compiled.sql} as ${sql.id(column.name)}`);
+          selects.push(sql`${compiled.sql} as ${id(column.name)}`);
         }
       }
       // Built only now: compiling the layer above may still have added joins to a pass.
-      for (const pass of passes) {
-        const query = pass.build();
-        ctes.push({ name: pass.cteName, query: () => query });
-      }
-      const from = layer === 0 ? { table: this.audience.sqlName, alias: this.audience.name } : { table: `level:${layer - 1}`, alias: `level:${layer - 1}` };
-      const baseJoins = layer === 0 ? this.baseJoins.joins : [];
+      for (const pass of passes) ctes.push({ name: pass.cteName, query: pass.build() });
       const key = this.keyAt(layer);
-      const make = (creator: any) => {
-        let q: any = creator.selectFrom(sql`${sql.id(from.table)}`.as(from.alias));
-        for (const join of baseJoins) q = q.leftJoin(sql`${sql.id(join.table)}`.as(join.alias), (j: any) => j.on(join.on));
-        for (const pass of passes) {
-          q = q.leftJoin(sql`${sql.id(pass.cteName)}`.as(pass.cteName), (j: any) =>
-            j.on(sql`${sql.id(pass.cteName, 'key')} = ${key}`),
-          );
-        }
-        for (const join of spec?.joins ?? []) q = q.innerJoin(sql`${join.from}`.as(join.alias), (j: any) => j.on(join.on));
-        q = q.select(selects);
-        for (const where of spec?.where ?? []) q = q.where(where);
-        for (const order of spec?.orderBy ?? []) q = q.orderBy(order);
-        return q;
+      const joins: Sql[] = [];
+      if (layer === 0) for (const join of this.baseJoins.joins) joins.push(joinSql('left join', tableAs(join.table, join.alias), join.on));
+      for (const pass of passes) joins.push(joinSql('left join', tableAs(pass.cteName, pass.cteName), sql`${id(pass.cteName, 'key')} = ${key}`));
+      for (const join of spec?.joins ?? []) joins.push(joinSql('inner join', sql`${join.from} as ${id(join.alias)}`, join.on));
+      const query: SelectParts = {
+        select: selects,
+        from: layer === 0 ? tableAs(this.audience.sqlName, this.audience.name) : tableAs(layerAlias(layer - 1), layerAlias(layer - 1)),
+        joins,
+        ...(spec ? { where: spec.where, orderBy: spec.orderBy } : {}),
       };
-      if (isFinal) makeFinal = make;
-      else ctes.push({ name: `level:${layer}`, query: make });
+      if (isFinal) finalQuery = query;
+      else ctes.push({ name: layerAlias(layer), query: selectSql(query), layer });
     }
-    const db = this.dialect.db;
-    let creator: any = db;
-    for (const cte of ctes) {
-      const layer = cte.name.startsWith('level:') ? Number(cte.name.slice('level:'.length)) : undefined;
-      const name = layer !== undefined && this.materializedLayers.has(layer) ? (b: any) => b(cte.name).materialized() : cte.name;
-      creator = creator.with(name, () => cte.query(db));
-    }
-    return makeFinal!(creator);
+    // Known only now: a layer read by a later one's sorted-value thresholds is computed once.
+    const materialized = (layer: number | undefined) => layer !== undefined && this.materializedLayers.has(layer);
+    return selectSql({ with: ctes.map((cte) => ({ name: cte.name, query: cte.query, materialized: materialized(cte.layer) })), ...finalQuery! });
   }
 
   private carriedFields(): Sql[] {
     const selects: Sql[] = [];
     for (const [name, { path, field }] of this.audienceFields) {
-      selects.push(sql`${this.baseJoins.value(path, field).sql} as ${sql.id(name)}`);
+      selects.push(sql`${this.baseJoins.value(path, field).sql} as ${id(name)}`);
     }
     return selects;
   }

@@ -17,12 +17,14 @@
  * each becomes a small "pick" pass of its own (ties: the least value for
  * `first`, the greatest for `last`).
  */
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { CheckedWorkspace, IrExpr, TableDef, TimePoint } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import { RowJoins, fieldOf } from './row-joins';
-import { compileExpr, windowCondition, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
+import { AS_OF, compileExpr, windowCondition, type ExprScope, type LeafExpr, type SqlExpr } from './sql-expr';
 import { signature as irKey } from '../ir/ir-walk';
+import { id, raw } from './fragments';
+import { joinSql, selectSql, tableAs } from './select-sql';
 
 export type AggregateExpr = Extract<IrExpr, { kind: 'aggregate' }>;
 
@@ -51,12 +53,30 @@ interface PassColumn {
   readonly conditionKey: string;
 }
 
-const AS_OF = { kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' } as const;
-
 /** The pass-level shape of an aggregate, used to share columns between identical aggregates. */
 function aggregateSignature(agg: AggregateExpr): string {
   const fn = agg.fn === 'any' || agg.fn === 'none' ? 'count' : agg.fn;
   return `${fn}|${agg.field ? irKey(agg.field) : ''}|${agg.window ? irKey(agg.window) : ''}|${agg.where ? irKey(agg.where) : ''}`;
+}
+
+/** The column names of the passes of one query: `orders:count`, then `orders:count_2`, … */
+export class ColumnNames {
+  private readonly taken = new Set<string>();
+  /** The lowest `_n` that may still be free, by stem: names are never given back, so it only grows. */
+  private readonly nextSuffix = new Map<string, number>();
+
+  /** `stem` itself if free, else `stem_n` with the lowest free n ≥ 2. */
+  take(stem: string): string {
+    let name = stem;
+    if (this.taken.has(name)) {
+      let n = this.nextSuffix.get(stem) ?? 2;
+      while (this.taken.has(`${stem}_${n}`)) n++;
+      this.nextSuffix.set(stem, n + 1);
+      name = `${stem}_${n}`;
+    }
+    this.taken.add(name);
+    return name;
+  }
 }
 
 export class EventPass {
@@ -75,7 +95,7 @@ export class EventPass {
   /** For pick passes: the single first/last aggregate this pass computes. */
   private readonly pick?: AggregateExpr;
   /** Column names taken across every pass of a query, so carried columns never clash. */
-  private readonly names: Set<string>;
+  private readonly names: ColumnNames;
   private unconditional = false;
 
   constructor(
@@ -85,7 +105,7 @@ export class EventPass {
       source: TableDef;
       cteName: string;
       level: number;
-      names: Set<string>;
+      names: ColumnNames;
       outer?: OuterRow;
       offer?: OfferRow;
       pick?: AggregateExpr;
@@ -165,7 +185,7 @@ export class EventPass {
       parts.push(where.sql);
     }
     if (parts.length === 0) return undefined;
-    return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql.raw(' and '))})`;
+    return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, raw(' and '))})`;
   }
 
   private value(agg: AggregateExpr): Sql {
@@ -213,13 +233,13 @@ export class EventPass {
       case 'avg':
       case 'min':
       case 'max':
-        return sql`${sql.raw(agg.fn)}(${when(this.value(agg))})`;
+        return sql`${raw(agg.fn)}(${when(this.value(agg))})`;
       case 'distinct':
         return sql`count(distinct ${when(this.value(agg))})`;
       case 'first':
       case 'last': {
-        const fn = sql.raw(agg.fn === 'first' ? 'min' : 'max');
-        if (this.pick) return sql`${fn}(${sql.id('picked', 'value')})`;
+        const fn = raw(agg.fn === 'first' ? 'min' : 'max');
+        if (this.pick) return sql`${fn}(${id('picked', 'value')})`;
         if (!EventPass.picksEventTime(this.source, agg)) throw new Error('internal: first/last of a field needs a pick pass');
         return sql`${fn}(${when(this.timeSql()!.sql)})`;
       }
@@ -239,10 +259,7 @@ export class EventPass {
   private uniqueName(agg: AggregateExpr): string {
     const base = `${this.source.name}:${agg.fn === 'any' || agg.fn === 'none' ? 'count' : agg.fn}${agg.field ? `_${[...agg.field.path, agg.field.field].join('_')}` : ''}`;
     const stem = this.offer ? `${base}@offer` : base;
-    let name = stem;
-    for (let n = 2; this.names.has(name); n++) name = `${stem}_${n}`;
-    this.names.add(name);
-    return name;
+    return this.names.take(stem);
   }
 
   get columnNames(): string[] {
@@ -250,16 +267,14 @@ export class EventPass {
   }
 
   /** The events `agg` counts, for one customer: the body of an EXISTS probe. */
-  existsQuery(agg: AggregateExpr, customerKey: Sql): SelectQueryBuilder<any, any, any> {
+  existsQuery(agg: AggregateExpr, customerKey: Sql): Sql {
     const key = this.keySql();
     const t = this.timeSql();
     const cond = this.condition(agg);
-    let q = this.dialect.db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
-    q = this.applyJoins(q, key, undefined);
-    q = q.select(sql`1`.as('found')).where(sql<boolean>`${key} = ${customerKey}` as any);
-    if (t) q = q.where(this.beforeAsOf(t) as any);
-    if (cond) q = q.where(cond as any);
-    return q;
+    const where = [sql`${key} = ${customerKey}`];
+    if (t) where.push(this.beforeAsOf(t));
+    if (cond) where.push(cond);
+    return selectSql({ select: [sql`1 as ${id('found')}`], from: tableAs(this.source.sqlName, this.source.name), joins: this.joinsSql(key, undefined), where });
   }
 
   /** Events before the as-of time (every pass), plus the outer row join when `where` read it. */
@@ -268,15 +283,14 @@ export class EventPass {
     return [...this.columns.values()].some((c) => !c.agg.window?.start);
   }
 
-  build(): SelectQueryBuilder<any, any, any> {
-    const db = this.dialect.db;
+  build(): Sql {
     const key = this.keySql();
     const t = this.timeSql();
-    const offerKey = this.offer ? sql.id(this.offer.alias, fieldOf(this.offer.table, this.offer.table.key!).column) : undefined;
+    const offerKey = this.offer ? id(this.offer.alias, fieldOf(this.offer.table, this.offer.table.key!).column) : undefined;
     if (this.pick) return this.buildPick(key, t!, offerKey);
 
-    const selects: Sql[] = [sql`${key} as ${sql.id('key')}`];
-    if (offerKey) selects.push(sql`${offerKey} as ${sql.id('offer_key')}`);
+    const selects: Sql[] = [sql`${key} as ${id('key')}`];
+    if (offerKey) selects.push(sql`${offerKey} as ${id('offer_key')}`);
     const wheres: Sql[] = [];
     if (t) wheres.push(this.beforeAsOf(t));
     const shared = this.sharedCondition();
@@ -292,68 +306,63 @@ export class EventPass {
     const passStart = bounded && starts.length === 1 ? starts[0]![0] : undefined;
     for (const column of columns) {
       const cond = shared ? undefined : passStart !== undefined ? this.condition(column.agg, passStart) : column.cond;
-      selects.push(sql`${this.aggregateSql(column.agg, cond)} as ${sql.id(column.name)}`);
+      selects.push(sql`${this.aggregateSql(column.agg, cond)} as ${id(column.name)}`);
     }
     if (shared) wheres.push(shared);
-
-    let q = db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
-    q = this.applyJoins(q, key, offerKey);
-    q = q.select(selects.map((s) => s as any));
-    for (const where of wheres) q = q.where(where as any);
-    q = q.groupBy(offerKey ? [key, offerKey] : [key]);
-    return q;
+    return selectSql({
+      select: selects,
+      from: tableAs(this.source.sqlName, this.source.name),
+      joins: this.joinsSql(key, offerKey),
+      where: wheres,
+      groupBy: offerKey ? [key, offerKey] : [key],
+    });
   }
 
-  private applyJoins(q: SelectQueryBuilder<any, any, any>, key: Sql, offerKey: Sql | undefined): SelectQueryBuilder<any, any, any> {
+  private joinsSql(key: Sql, offerKey: Sql | undefined): Sql[] {
     // Joins are known only once every aggregate has been compiled: read them now.
-    for (const join of this.joins.joins) {
-      const from = sql`${sql.id(join.table)}`.as(join.alias);
-      q = join.inner ? q.innerJoin(from, (j: any) => j.on(join.on)) : q.leftJoin(from, (j: any) => j.on(join.on));
-    }
+    const joins = this.joins.joins.map((join) => joinSql(join.inner ? 'inner join' : 'left join', tableAs(join.table, join.alias), join.on));
     if (this.outer && (this.usesOuter || this.offer)) {
-      const from = sql`${sql.id(this.outer.source)}`.as(this.outer.alias);
-      q = q.innerJoin(from, (j: any) => j.on(sql`${sql.id(this.outer!.alias, this.outer!.keyColumn)} = ${key}`));
+      joins.push(joinSql('inner join', tableAs(this.outer.source, this.outer.alias), sql`${id(this.outer.alias, this.outer.keyColumn)} = ${key}`));
     }
     if (this.offer && offerKey) {
       // Only pairs (event, catalogue row) that some aggregate counts: the OR of their conditions.
-      const on = this.conditions.length > 0 && !this.unconditional ? sql`(${sql.join(this.conditions, sql.raw(' or '))})` : this.dialect.bool(true);
-      q = q.innerJoin(sql`${sql.id(this.offer.table.sqlName)}`.as(this.offer.alias), (j: any) => j.on(on));
-      for (const join of this.offerJoins?.joins ?? []) {
-        const from = sql`${sql.id(join.table)}`.as(join.alias);
-        q = q.leftJoin(from, (j: any) => j.on(join.on));
-      }
+      const on = this.conditions.length > 0 && !this.unconditional ? sql`(${sql.join(this.conditions, raw(' or '))})` : this.dialect.bool(true);
+      joins.push(joinSql('inner join', tableAs(this.offer.table.sqlName, this.offer.alias), on));
+      for (const join of this.offerJoins?.joins ?? []) joins.push(joinSql('left join', tableAs(join.table, join.alias), join.on));
     }
-    return q;
+    return joins;
   }
 
   /** `first`/`last` of a field: the events at the earliest/latest time, then the least/greatest value. */
-  private buildPick(key: Sql, time: SqlExpr, offerKey: Sql | undefined): SelectQueryBuilder<any, any, any> {
+  private buildPick(key: Sql, time: SqlExpr, offerKey: Sql | undefined): Sql {
     const t = time.sql;
     const agg = this.pick!;
-    const db = this.dialect.db;
     const cond = this.condition(agg);
     const value = this.value(agg);
     const partition = offerKey ? sql`${key}, ${offerKey}` : key;
-    let inner = db.selectFrom(sql`${sql.id(this.source.sqlName)}`.as(this.source.name));
-    inner = this.applyJoins(inner, key, offerKey);
-    const innerSelects: Sql[] = [sql`${key} as ${sql.id('key')}`];
-    if (offerKey) innerSelects.push(sql`${offerKey} as ${sql.id('offer_key')}`);
+    const innerSelects: Sql[] = [sql`${key} as ${id('key')}`];
+    if (offerKey) innerSelects.push(sql`${offerKey} as ${id('offer_key')}`);
     innerSelects.push(
-      sql`${value} as ${sql.id('value')}`,
-      sql`${t} as ${sql.id('at')}`,
-      sql`${sql.raw(agg.fn === 'first' ? 'min' : 'max')}(${t}) over (partition by ${partition}) as ${sql.id('chosen_at')}`,
+      sql`${value} as ${id('value')}`,
+      sql`${t} as ${id('at')}`,
+      sql`${raw(agg.fn === 'first' ? 'min' : 'max')}(${t}) over (partition by ${partition}) as ${id('chosen_at')}`,
     );
-    inner = inner.select(innerSelects.map((s) => s as any)).where(this.beforeAsOf(time) as any);
-    if (cond) inner = inner.where(cond as any);
+    const inner = selectSql({
+      select: innerSelects,
+      from: tableAs(this.source.sqlName, this.source.name),
+      joins: this.joinsSql(key, offerKey),
+      where: cond ? [this.beforeAsOf(time), cond] : [this.beforeAsOf(time)],
+    });
     const [column] = [...this.columns.values()];
-    const outerSelects: Sql[] = [sql`${sql.id('picked', 'key')} as ${sql.id('key')}`];
-    if (offerKey) outerSelects.push(sql`${sql.id('picked', 'offer_key')} as ${sql.id('offer_key')}`);
-    outerSelects.push(sql`${this.aggregateSql(column!.agg, undefined)} as ${sql.id(column!.name)}`);
-    return db
-      .selectFrom(inner.as('picked'))
-      .select(outerSelects.map((s) => s as any))
-      .where(sql<boolean>`${sql.id('picked', 'at')} = ${sql.id('picked', 'chosen_at')}`)
-      .groupBy(offerKey ? [sql.id('picked', 'key'), sql.id('picked', 'offer_key')] : [sql.id('picked', 'key')]);
+    const outerSelects: Sql[] = [sql`${id('picked', 'key')} as ${id('key')}`];
+    if (offerKey) outerSelects.push(sql`${id('picked', 'offer_key')} as ${id('offer_key')}`);
+    outerSelects.push(sql`${this.aggregateSql(column!.agg, undefined)} as ${id(column!.name)}`);
+    return selectSql({
+      select: outerSelects,
+      from: sql`(${inner}) as ${id('picked')}`,
+      where: [sql`${id('picked', 'at')} = ${id('picked', 'chosen_at')}`],
+      groupBy: offerKey ? [id('picked', 'key'), id('picked', 'offer_key')] : [id('picked', 'key')],
+    });
   }
 }
 

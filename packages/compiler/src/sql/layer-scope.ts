@@ -9,8 +9,16 @@ import { RunParam } from '../parameters';
 import type { AudienceQuery } from './audience-query';
 import { rankComparison, rankComparisonSql, sortedValueAt } from './rank-threshold';
 import type { ExprScope, LeafExpr, SqlExpr } from './sql-expr';
+import { id, raw } from './fragments';
 
 export const MEMBERSHIP_TABLE = 'seg_memberships';
+
+const layerAliases: string[] = [];
+
+/** `level:n`, the name of layer n's CTE: one string per layer, as names are looked up by it (see `id`). */
+export function layerAlias(n: number): string {
+  return (layerAliases[n] ??= `level:${n}`);
+}
 
 /** Resolves leaves at one layer of an `AudienceQuery`. */
 export class LayerScope implements ExprScope {
@@ -37,9 +45,9 @@ export class LayerScope implements ExprScope {
     const column = this.query.rankedColumn(ranked.arg);
     const x = ranked.arg.kind === 'metric' ? this.column(column.name).sql : this.leaf(ranked.arg).sql;
     // The sorted audience values come from the layer that computed the metric (or carries the field).
-    const layer = sql.id(`level:${column.at}`);
+    const layer = id(layerAlias(column.at));
     this.query.materializedLayers.add(column.at);
-    const value = sql.id(column.name);
+    const value = id(column.name);
     return rankComparisonSql(ranked, x, (k) => sortedValueAt(value, layer, k, ranked.buckets, this.dialect), this.dialect);
   }
 
@@ -81,7 +89,7 @@ export function membershipChangeSql(
   plan: string | undefined,
 ): SqlExpr {
   if (plan === undefined) throw new Error('internal: entered()/left() outside a plan');
-  const history = sql`exists (select 1 from ${sql.id(MEMBERSHIP_TABLE)} as ${sql.id('history')} where ${sql.id('history', 'plan')} = ${d.param(plan, 'text')} and ${sql.id('history', 'segment')} = ${d.param(expr.segment, 'text')} and ${sql.id('history', 'run_id')} = ${previousRunParam()} and ${sql.id('history', 'customer_key')} = cast(${key} as ${sql.raw(d.columnType('text'))}))`;
+  const history = sql`exists (select 1 from ${id(MEMBERSHIP_TABLE)} as ${id('history')} where ${id('history', 'plan')} = ${d.param(plan, 'text')} and ${id('history', 'segment')} = ${d.param(expr.segment, 'text')} and ${id('history', 'run_id')} = ${previousRunParam()} and ${id('history', 'customer_key')} = cast(${key} as ${raw(d.columnType('text'))}))`;
   const body = expr.change === 'entered' ? sql`(${member} and not ${history})` : sql`(not ${member} and ${history})`;
   return { sql: body, nullable: false };
 }

@@ -22,6 +22,7 @@ import { sql } from 'kysely';
 import type { IrExpr } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import type { SqlExpr } from './sql-expr';
+import { raw } from './fragments';
 
 const BUCKETS: Record<string, number> = { quintile: 5, decile: 10, percentile: 100 };
 
@@ -29,7 +30,7 @@ export function rankSql(expr: Extract<IrExpr, { kind: 'rank' }>, arg: SqlExpr, k
   const x = arg.sql;
   // Missing values get their own partition, so they neither count nor take a rank.
   const over = (direction: 'asc' | 'desc', tieBreak?: Sql) =>
-    sql`over (partition by (${x} is null) order by ${x} ${sql.raw(direction)}${tieBreak ? sql`, ${tieBreak}` : sql``})`;
+    sql`over (partition by (${x} is null) order by ${x} ${raw(direction)}${tieBreak ? sql`, ${tieBreak}` : sql``})`;
   const missing = (body: Sql) => (arg.nullable ? sql`(case when ${x} is null then null else ${body} end)` : body);
 
   if (expr.fn === 'rank') return missing(sql`rank() ${over(expr.desc ? 'desc' : 'asc')}`);

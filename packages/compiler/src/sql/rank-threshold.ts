@@ -51,15 +51,14 @@ function scoreOf(ws: CheckedWorkspace, e: IrExpr): Omit<RankComparison, 'op' | '
 /** A comparison of a qcut score with a number literal, if `expr` is one. */
 export function rankComparison(ws: CheckedWorkspace, expr: IrExpr): RankComparison | undefined {
   if (expr.kind !== 'compare') return undefined;
-  for (const [score, other, op] of [
-    [expr.left, expr.right, expr.op],
-    [expr.right, expr.left, FLIP[expr.op]],
-  ] as const) {
-    if (other.kind !== 'literal' || typeof other.value !== 'number') continue;
-    const found = scoreOf(ws, score);
-    if (found) return { ...found, op, value: other.value };
-  }
-  return undefined;
+  return scoreAgainst(ws, expr.left, expr.right, expr.op) ?? scoreAgainst(ws, expr.right, expr.left, FLIP[expr.op]);
+}
+
+/** `score op other` when `score` is a qcut score and `other` a number literal. */
+function scoreAgainst(ws: CheckedWorkspace, score: IrExpr, other: IrExpr, op: CompareOp): RankComparison | undefined {
+  if (other.kind !== 'literal' || typeof other.value !== 'number') return undefined;
+  const found = scoreOf(ws, score);
+  return found ? { ...found, op, value: other.value } : undefined;
 }
 
 /** The nudge added to P for `percentile_disc` (see above). */

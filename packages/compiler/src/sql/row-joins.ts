@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { CheckedWorkspace, FieldDef, TableDef } from '@seg/core';
 import type { Dialect, Sql } from '../dialect/dialect';
 import type { SqlExpr } from './sql-expr';
+import { id } from './fragments';
 
 export interface JoinSpec {
   readonly table: string;
@@ -20,6 +21,8 @@ export interface JoinSpec {
 
 export class RowJoins {
   private readonly joined = new Map<string, JoinSpec>();
+  /** Field values by path and field: a pass reads its event time once per aggregate. */
+  private readonly values = new Map<string, SqlExpr>();
 
   /**
    * @param innerPaths link paths (as `a.b`) that every row follows anyway: joined with an inner join.
@@ -52,7 +55,7 @@ export class RowJoins {
         this.joined.set(nextAlias, {
           table: target.sqlName,
           alias: nextAlias,
-          on: sql`${sql.id(nextAlias, key.column)} = ${sql.id(alias, link.column)}`,
+          on: sql`${id(nextAlias, key.column)} = ${id(alias, link.column)}`,
           inner: this.innerPaths.has(path.slice(0, i + 1).join('.')),
         });
       }
@@ -65,14 +68,21 @@ export class RowJoins {
   /** The raw column a field is stored in (a link gives the linked key it holds). */
   column(path: readonly string[], field: string): Sql {
     const { table, alias } = this.follow(path);
-    return sql.id(alias, fieldOf(table, field).column);
+    return id(alias, fieldOf(table, field).column);
   }
 
   /** A field's value in the engine's representation (timestamps normalised). */
   value(path: readonly string[], field: string): SqlExpr {
-    const { table, alias } = this.follow(path);
-    const def = fieldOf(table, field);
-    return readField(this.dialect, def, sql.id(alias, def.column));
+    const key = path.length === 0 ? field : `${path.join('.')}.${field}`;
+    let value = this.values.get(key);
+    if (!value) {
+      // The first read joins the path; later ones find it joined.
+      const { table, alias } = this.follow(path);
+      const def = fieldOf(table, field);
+      value = readField(this.dialect, def, id(alias, def.column));
+      this.values.set(key, value);
+    }
+    return value;
   }
 }
 

@@ -20,6 +20,7 @@ const FLIPPED: Record<CompareOp, CompareOp> = { '=': '=', '!=': '!=', '<': '>', 
 const ROUNDING: Record<CompareOp, SecondsRounding> = { '>=': 'up', '<': 'up', '>': 'down', '<=': 'down', '=': 'exact', '!=': 'exact' };
 import type { Dialect, Sql } from '../dialect/dialect';
 import { requireCapability } from '../dialect/dialect';
+import { raw } from './fragments';
 
 export interface SqlExpr {
   readonly sql: Sql;
@@ -73,10 +74,30 @@ export interface ExprScope {
 
 const nonNull = (s: Sql): SqlExpr => ({ sql: s, nullable: false });
 
-/** Compiles an expression in a scope. */
-export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
-  const d = scope.dialect;
-  const sub = (e: IrExpr) => compileExpr(e, scope);
+/** The as-of time as a time point (one object, so its parameter is made once: see `oncePerPoint`). */
+export const AS_OF: TimePoint = { kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' };
+
+type Constant = Extract<IrExpr, { kind: 'literal' | 'time' | 'outcome' }>;
+
+/**
+ * Constants by dialect: a constant is the same parameter in every query, and the
+ * rules of a workspace are compiled into many queries (a segment into every query
+ * that reads it), so each is made once.
+ */
+const constants = new WeakMap<Dialect, WeakMap<Constant, SqlExpr>>();
+
+function compileConstant(expr: Constant, d: Dialect): SqlExpr {
+  let made = constants.get(d);
+  if (!made) constants.set(d, (made = new WeakMap()));
+  let compiled = made.get(expr);
+  if (!compiled) {
+    compiled = constantSql(expr, d);
+    made.set(expr, compiled);
+  }
+  return compiled;
+}
+
+function constantSql(expr: Constant, d: Dialect): SqlExpr {
   switch (expr.kind) {
     case 'literal':
       if (expr.value === null) return { sql: d.param(null, expr.type), nullable: true };
@@ -88,6 +109,18 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
       return nonNull(d.timeParam(expr.point));
     case 'outcome':
       return nonNull(d.param(expr.name, 'text'));
+  }
+}
+
+/** Compiles an expression in a scope. */
+export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
+  const d = scope.dialect;
+  const sub = (e: IrExpr) => compileExpr(e, scope);
+  switch (expr.kind) {
+    case 'literal':
+    case 'time':
+    case 'outcome':
+      return compileConstant(expr, d);
     case 'list':
     case 'mapLookup':
       throw new Error(`internal: a ${expr.kind} can only be the right side of \`in\``);
@@ -109,7 +142,7 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
       if (expr.args.length === 0) return nonNull(d.bool(expr.kind === 'and'));
       const args = expr.args.map(sub);
       if (args.length === 1) return args[0]!;
-      const op = sql.raw(expr.kind === 'and' ? ' and ' : ' or ');
+      const op = raw(expr.kind === 'and' ? ' and ' : ' or ');
       return { sql: sql`(${sql.join(args.map((a) => a.sql), op)})`, nullable: args.some((a) => a.nullable) };
     }
     case 'compare': {
@@ -117,13 +150,13 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
       if (special) return special;
       const [left, right] = alignTimes(expr.op, expr.left, sub(expr.left), expr.right, sub(expr.right), d);
       const op = expr.op === '!=' ? '<>' : expr.op;
-      return { sql: sql`(${left.sql} ${sql.raw(op)} ${right.sql})`, nullable: left.nullable || right.nullable };
+      return { sql: sql`(${left.sql} ${raw(op)} ${right.sql})`, nullable: left.nullable || right.nullable };
     }
     case 'arith': {
       const left = sub(expr.left);
       const right = sub(expr.right);
       if (expr.op === '/') return { sql: d.divide(left.sql, right.sql), nullable: true };
-      return { sql: sql`(${left.sql} ${sql.raw(expr.op)} ${right.sql})`, nullable: left.nullable || right.nullable };
+      return { sql: sql`(${left.sql} ${raw(expr.op)} ${right.sql})`, nullable: left.nullable || right.nullable };
     }
     case 'neg': {
       const arg = sub(expr.arg);
@@ -135,7 +168,7 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
       const subject = sub(expr.subject);
       const low = sub(expr.low);
       const high = sub(expr.high);
-      const op = sql.raw(expr.negated ? 'not between' : 'between');
+      const op = raw(expr.negated ? 'not between' : 'between');
       return {
         sql: sql`(${subject.sql} ${op} ${low.sql} and ${high.sql})`,
         nullable: subject.nullable || low.nullable || high.nullable,
@@ -144,7 +177,7 @@ export function compileExpr(expr: IrExpr, scope: ExprScope): SqlExpr {
     case 'isMissing': {
       const arg = sub(expr.arg);
       if (!arg.nullable) return nonNull(d.bool(expr.negated));
-      return nonNull(sql`(${arg.sql} ${sql.raw(expr.negated ? 'is not null' : 'is null')})`);
+      return nonNull(sql`(${arg.sql} ${raw(expr.negated ? 'is not null' : 'is null')})`);
     }
     case 'textMatch': {
       const subject = sub(expr.subject);
@@ -180,9 +213,9 @@ export function windowCondition(time: SqlExpr, window: TimeWindow, d: Dialect, c
   if (window.end) parts.push(sql`${t} < ${param(window.end)}`);
   // Relative ends at or before the as-of time need no clip; fixed or future ones do.
   const endIsPast = window.end?.kind === 'relative' && window.end.amount >= 0;
-  if (clipToAsOf && !endIsPast) parts.push(sql`${t} < ${param({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' })}`);
+  if (clipToAsOf && !endIsPast) parts.push(sql`${t} < ${param(AS_OF)}`);
   if (parts.length === 0) return d.bool(true);
-  return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql.raw(' and '))})`;
+  return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, raw(' and '))})`;
 }
 
 function paramList(items: readonly (string | number | boolean)[], type: ScalarType, d: Dialect): Sql {
@@ -196,7 +229,7 @@ function compileIn(expr: Extract<IrExpr, { kind: 'in' }>, scope: ExprScope): Sql
   // Missing needle: in nothing and not-in nothing. `x not in (…)` is NULL for a NULL x already.
   const member = (items: readonly (string | number | boolean)[], itemType: ScalarType): Sql => {
     if (items.length === 0) return expr.negated ? sql`(${needle.sql} is not null)` : d.bool(false);
-    return sql`(${needle.sql} ${sql.raw(expr.negated ? 'not in' : 'in')} (${paramList(items, itemType, d)}))`;
+    return sql`(${needle.sql} ${raw(expr.negated ? 'not in' : 'in')} (${paramList(items, itemType, d)}))`;
   };
   if (hay.kind === 'list') return { sql: member(hay.items, hay.itemType), nullable: needle.nullable };
   if (hay.kind === 'mapLookup') {
@@ -208,7 +241,7 @@ function compileIn(expr: Extract<IrExpr, { kind: 'in' }>, scope: ExprScope): Sql
     );
     const otherwise = expr.negated ? sql`(${needle.sql} is not null)` : d.bool(false);
     if (branches.length === 0) return nonNull(otherwise);
-    return { sql: sql`(case ${key.sql} ${sql.join(branches, sql.raw(' '))} else ${otherwise} end)`, nullable: true };
+    return { sql: sql`(case ${key.sql} ${sql.join(branches, raw(' '))} else ${otherwise} end)`, nullable: true };
   }
   throw new Error(`internal: \`in\` needs a list, got ${hay.kind}`);
 }
@@ -231,7 +264,7 @@ function compileCall(expr: Extract<IrExpr, { kind: 'call' }>, scope: ExprScope):
       if (!anyNullable || d.leastPropagatesNull) return { sql: body, nullable: anyNullable, textTime };
       const test = sql.join(
         args.filter((a) => a.nullable).map((a) => sql`${a.sql} is null`),
-        sql.raw(' or '),
+        raw(' or '),
       );
       return { sql: sql`(case when ${test} then null else ${body} end)`, nullable: true, textTime };
     }
@@ -243,7 +276,7 @@ function compileCall(expr: Extract<IrExpr, { kind: 'call' }>, scope: ExprScope):
       return { sql: sql`coalesce(${sql.join(sqls)})`, nullable: args.every((a) => a.nullable), textTime };
     case 'days_since': {
       requireCapability(d, 'mathFunctions', 'days_since');
-      const asOf = d.epochSeconds(d.timeParam({ kind: 'relative', anchor: 'asOf', amount: 0, unit: 'day' }));
+      const asOf = d.epochSeconds(d.timeParam(AS_OF));
       return { sql: sql`floor((${asOf} - ${d.epochSeconds(sqls[0]!)}) / 86400.0)`, nullable: anyNullable };
     }
     case 'distance_km': {
