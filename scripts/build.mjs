@@ -6,7 +6,7 @@
 // Native or WASM-heavy engines stay external: they ship binaries/assets that
 // must be loaded from node_modules at run time, so @seg/cli depends on them.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,3 +47,13 @@ await build({
     ].join('\n'),
   },
 });
+
+// esbuild escapes non-ASCII characters in strings (its default ASCII charset) but not in the comments it keeps;
+// one such character makes V8 hold and scan a whole file as two-byte text (~30 ms per start for seg.js).
+// Comments only, so each UTF-16 unit becomes '?' (columns, and so the source map, stay as they are).
+for (const entry of await readdir(outdir, { recursive: true })) {
+  if (!entry.endsWith('.js')) continue;
+  const file = resolve(outdir, entry);
+  const code = await readFile(file, 'utf8');
+  if (/[^\x00-\x7f]/.test(code)) await writeFile(file, code.replace(/[^\x00-\x7f]/g, '?'));
+}
