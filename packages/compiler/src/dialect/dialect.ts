@@ -73,6 +73,8 @@ export interface Dialect {
   epochSeconds(value: Sql): Sql;
   /** A timestamp value in the engine representation → what a result row should carry. */
   timestampOutput(value: Sql): Sql;
+  /** Text to sort by code point, as the arbitration's tie-break does (PostgreSQL's collations follow the locale). */
+  codePointOrder(value: Sql): Sql;
   /** `a / b` as real division; missing when `b` is 0. */
   divide(a: Sql, b: Sql): Sql;
   /** Integer division of two non-negative integers. */

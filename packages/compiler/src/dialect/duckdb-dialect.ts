@@ -42,6 +42,7 @@ export const duckdbDialect: Dialect = {
   param: (value, type) => sql`cast(${value} as ${sql.raw(DUCK_TYPES[type])})`,
   timeParam: oncePerPoint((point) => sql`cast(${new TimeParam(point, 'iso')} as timestamptz)`),
   epochSeconds: (value) => sql`epoch(${value})`,
+  codePointOrder: (value) => value,
   divide: (a, b) => sql`(cast(${a} as double) / nullif(${b}, 0))`,
   intDivide: (a, b) => sql`((${a}) // (${b}))`,
   round: (x, digits) =>

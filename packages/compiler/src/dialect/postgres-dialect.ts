@@ -57,6 +57,7 @@ export const postgresDialect: Dialect = {
     storage === 'epochSeconds' ? sql`to_timestamp(${column})` : sql`cast(${column} as timestamptz)`,
   epochSeconds: (value) => sql`cast(extract(epoch from ${value}) as double precision)`,
   timestampOutput: (value) => value,
+  codePointOrder: (value) => sql`${value} collate "C"`,
   divide: (a, b) => sql`(cast(${a} as double precision) / nullif(${b}, 0))`,
   intDivide: (a, b) => sql`((${a}) / (${b}))`,
   least: nullSafeExtreme('least'),

@@ -53,6 +53,7 @@ export const sqliteDialect: Dialect = {
   },
   epochSeconds: (value) => value,
   timestampOutput: (value) => sql`strftime(${ISO_FORMAT}, ${value}, ${UNIXEPOCH})`,
+  codePointOrder: (value) => value,
   divide: (a, b) => sql`(cast(${a} as real) / nullif(${b}, 0))`,
   intDivide: (a, b) => sql`((${a}) / (${b}))`,
   least: (args) => sql`min(${sql.join(args as Sql[])})`,

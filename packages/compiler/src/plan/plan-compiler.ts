@@ -289,7 +289,7 @@ export function compilePlan(ws: CheckedWorkspace, planName: string, dialectLike:
       caps: 'candidates.cap',
       order: ['score desc', 'offer asc', 'customer_key asc'],
       algorithm:
-        'greedy: take candidates in order; keep one while its customer has fewer than top offers, fewer than perCategory in its category (none when category is null), and its offer fewer customers than its cap; rank = order kept per customer',
+        'optimal: of the assignments where each customer has at most top offers, at most perCategory per category (none when category is null) and each offer at most its cap of customers, the one with the highest total score (scores at or below 0 count 0); among equal totals, the one keeping the earliest candidates in order; rank = order within the customer (docs/language.md, decision 28)',
       uncappedStatement: 'arbitration:uncapped',
     },
     channel: plan.channel ?? null,
@@ -343,6 +343,8 @@ function outputSchema(ws: CheckedWorkspace, plan: PlanDef, keyType: ScalarType, 
 /** Top N per customer with at most M per category, ranked by score then offer name — valid when nothing is capped. */
 function uncappedArbitration(d: Dialect, plan: PlanDef): CompiledQuery {
   const db = d.db;
+  // Offer names in code-point order, as `compareCandidates` and the runtime's arbitration compare them.
+  const byOffer = d.codePointOrder(sql.ref('offer'));
   const byCategory = db
     .selectFrom(CANDIDATES)
     .select([
@@ -350,14 +352,14 @@ function uncappedArbitration(d: Dialect, plan: PlanDef): CompiledQuery {
       'offer',
       'category',
       'score',
-      sql`row_number() over (partition by ${sql.ref('customer_key')}, ${sql.ref('category')} order by ${sql.ref('score')} desc, ${sql.ref('offer')})`.as('category_rank'),
+      sql`row_number() over (partition by ${sql.ref('customer_key')}, ${sql.ref('category')} order by ${sql.ref('score')} desc, ${byOffer})`.as('category_rank'),
     ]);
   let kept: any = db.selectFrom(byCategory.as('c')).select([
     'customer_key',
     'offer',
     'category',
     'score',
-    sql`row_number() over (partition by ${sql.ref('customer_key')} order by ${sql.ref('score')} desc, ${sql.ref('offer')})`.as('rank'),
+    sql`row_number() over (partition by ${sql.ref('customer_key')} order by ${sql.ref('score')} desc, ${byOffer})`.as('rank'),
   ]);
   if (plan.perCategory !== undefined) {
     kept = kept.where(sql<boolean>`(${sql.ref('category')} is null or ${sql.ref('category_rank')} <= ${d.param(plan.perCategory, 'number')})`);
