@@ -143,7 +143,12 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
     const blamed = outcome.violated.flatMap((slot) => split.slots.customersOf(slot));
     // Unproven from here on: what the caps still have room for goes to whoever can use it on the way out.
     const room = caps.map((cap, o) => cap - split.outside[o]!);
-    for (const kept of solved.values()) for (const c of kept) if (offers.indexOf(c.offer) >= 0) room[offers.indexOf(c.offer)]!--;
+    for (const kept of solved.values()) {
+      for (const c of kept) {
+        const offer = offers.indexOf(c.offer);
+        if (offer >= 0) room[offer]!--;
+      }
+    }
     if (repair >= maxRepairs) return done(context, rounds, solved, false, room);
     for (const customer of [...split.contested.keys(), ...blamed]) forced.add(customer);
     recheck = outcome.prices;
