@@ -10,13 +10,17 @@
  *    Then once with the caps as written, checked against the reference
  *    arbitration over the script's candidates (support/plan-check.ts).
  * 2. Peak memory: every run is a process of its own (support/plan-child.ts),
- *    whose maxRSS is read; the same runs on a 50,000-customer database show
- *    whether memory grows with the number of customers.
+ *    whose maxRSS is read; the same runs on a 50,000- and a 400,000-customer
+ *    database show whether memory grows with the number of customers. SQLite's
+ *    own memory grows until its caches are full (the hand-written script's
+ *    too), and a capped run's bids until the caps are: 200,000 → 400,000 is
+ *    the figure that says whether anything keeps growing.
  *
  * Each run starts from the same database: both output tables dropped and the
  * plan's contacts deleted first (untimed). The databases are copies of the
  * cached ones (`.bench/retail-*-plan.db`), so runs never change those.
  * Knobs: SEG_BENCH_CUSTOMERS (200000), SEG_BENCH_PLAN_SMALL (50000),
+ * SEG_BENCH_PLAN_DOUBLE (twice SEG_BENCH_CUSTOMERS; 0 skips it),
  * SEG_BENCH_PLAN_RUNS (3 timed pairs), SEG_BENCH_SEED (42).
  */
 import { copyFileSync, rmSync } from 'node:fs';
@@ -33,6 +37,7 @@ import { machine, median, mergeJson, table } from './support/report';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CUSTOMERS = Number(process.env.SEG_BENCH_CUSTOMERS ?? 200_000);
 const SMALL = Number(process.env.SEG_BENCH_PLAN_SMALL ?? 50_000);
+const DOUBLE = Number(process.env.SEG_BENCH_PLAN_DOUBLE ?? 2 * CUSTOMERS);
 const SEED = Number(process.env.SEG_BENCH_SEED ?? 42);
 const RUNS = Number(process.env.SEG_BENCH_PLAN_RUNS ?? 3);
 const AS_OF = '2026-11-22';
@@ -54,6 +59,7 @@ interface PlanDatabase {
 
 let large: PlanDatabase | undefined;
 let small: PlanDatabase | undefined;
+let double: PlanDatabase | undefined;
 let uncappedCheck: (Comparison & { audience: string; holdout: string }) | undefined;
 let cappedCheck: (CappedCheck & { arbitration: string | null }) | undefined;
 /** Every run, by `<customers>:<mode>`. */
@@ -95,6 +101,7 @@ async function readOutput(database: PlanDatabase, table: string) {
 beforeAll(async () => {
   large = await planDatabase(CUSTOMERS);
   small = await planDatabase(SMALL);
+  if (DOUBLE > 0) double = await planDatabase(DOUBLE);
   if (!ready) return;
   // The check runs are untimed (and warm the page cache for both sides alike).
   const baseline = await run(large, 'baseline', KEPT_CANDIDATES);
@@ -148,11 +155,14 @@ describe(`ranking plan weekly_email (${CUSTOMERS.toLocaleString('en-US')} custom
   (ready ? bench : bench.skip)('process floor: load, compile, connect', async () => void (await run(large!, 'idle')), ONCE);
 });
 
-describe(`peak memory at ${SMALL.toLocaleString('en-US')} customers`, () => {
-  for (const mode of ['baseline', 'runtime-uncapped', 'runtime-capped'] as const) {
-    (ready ? bench : bench.skip)(mode, async () => void (await run(small!, mode)), ONCE);
-  }
-});
+for (const [customers, database] of [[SMALL, () => small], [DOUBLE, () => double]] as const) {
+  if (customers <= 0) continue;
+  describe(`peak memory at ${customers.toLocaleString('en-US')} customers`, () => {
+    for (const mode of ['baseline', 'runtime-uncapped', 'runtime-capped'] as const) {
+      (ready ? bench : bench.skip)(mode, async () => void (await run(database()!, mode)), ONCE);
+    }
+  });
+}
 
 function report(): void {
   const host = machine();
@@ -170,21 +180,25 @@ function report(): void {
       stepsMedianMs: Object.fromEntries(Object.keys(list[0]?.steps ?? {}).map((k) => [k, Math.round(median(list.map((r) => r.steps?.[k] ?? 0)))])),
     };
   };
-  const sizes = [large?.source.customers, small?.source.customers];
+  const sizes = [large?.source.customers, small?.source.customers, double?.source.customers];
   const modes = ['baseline', 'runtime-uncapped', 'runtime-capped'] as const;
   const bySize = Object.fromEntries(sizes.map((n) => [String(n), Object.fromEntries(modes.map((m) => [m, stats(n, m)]))]));
   const big = bySize[String(sizes[0])]!;
   const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? round(a / b) : null);
   const baselineScript = big.baseline!.medianMs !== null ? big.baseline!.medianMs - (big.baseline!.holdoutMedianMs ?? 0) : null;
   const idle = stats(sizes[0], 'idle');
-  const growth = (mode: (typeof modes)[number]) => ratio(bySize[String(sizes[0])]![mode]!.maxRssMiB, bySize[String(sizes[1])]![mode]!.maxRssMiB);
+  const growth = (mode: (typeof modes)[number], from: number | undefined, to: number | undefined) => ratio(bySize[String(to)]?.[mode]!.maxRssMiB, bySize[String(from)]?.[mode]!.maxRssMiB);
+  const growths = (from: number | undefined, to: number | undefined) => ({
+    customers: ratio(to, from),
+    ...Object.fromEntries(modes.map((m) => [m, growth(m, from, to)])),
+  });
   const results = {
     date: new Date().toISOString(),
     machine: host,
     plan: 'weekly_email',
     asOf: AS_OF,
     databases: Object.fromEntries(
-      [large, small].filter((d): d is PlanDatabase => d !== undefined).map((d) => [String(d.source.customers), { path: d.path, rows: d.source.counts, megabytes: round(d.source.bytes / 1e6) }]),
+      [large, small, double].filter((d): d is PlanDatabase => d !== undefined).map((d) => [String(d.source.customers), { path: d.path, rows: d.source.counts, megabytes: round(d.source.bytes / 1e6) }]),
     ),
     runner: child.ready ? 'ready' : child.reason,
     check: { uncapped: uncappedCheck ?? null, capped: cappedCheck ?? null },
@@ -196,7 +210,7 @@ function report(): void {
     },
     runs: bySize,
     idle,
-    memoryGrowth: { customers: ratio(sizes[0], sizes[1]), baseline: growth('baseline'), 'runtime-uncapped': growth('runtime-uncapped'), 'runtime-capped': growth('runtime-capped') },
+    memoryGrowth: { [`${sizes[1]}→${sizes[0]}`]: growths(sizes[1], sizes[0]), [`${sizes[0]}→${sizes[2]}`]: growths(sizes[0], sizes[2]) },
   };
   mergeJson(RESULTS, { plan: results });
 
@@ -214,7 +228,7 @@ function report(): void {
       : '',
     table([
       ['run', 'customers', 'runs', 'median ms', 'min ms', 'ratio', 'peak RSS MiB', 'JS heap MiB'],
-      ...sizes.flatMap((n) =>
+      ...sizes.filter((n) => n !== undefined).flatMap((n) =>
         modes.map((m) => {
           const s = bySize[String(n)]![m]!;
           return [name(m), n ?? Number.NaN, s.runs, s.medianMs ?? Number.NaN, s.minMs ?? Number.NaN, ratio(s.medianMs, bySize[String(n)]!.baseline!.medianMs) ?? Number.NaN, s.maxRssMiB ?? Number.NaN, s.peakHeapMiB ?? Number.NaN];
@@ -224,8 +238,13 @@ function report(): void {
     ]),
     `Without caps, runPlan / hand-written = ${results.ratio.uncapped ?? '—'} (pairs: ${pairRatios.map((r) => r.toFixed(2)).join(', ') || '—'}); ` +
       `against the script alone (holdout draw excluded) ${results.ratio.uncappedVsScriptOnly ?? '—'}.`,
-    `Peak RSS ${sizes[0]?.toLocaleString('en-US')} / ${sizes[1]?.toLocaleString('en-US')} customers: ` +
-      modes.map((m) => `${name(m)} ×${results.memoryGrowth[m] ?? '—'}`).join(', ') + ` (customers ×${results.memoryGrowth.customers}).`,
+    ...[
+      [sizes[1], sizes[0]],
+      [sizes[0], sizes[2]],
+    ].map(([from, to]) => {
+      const g = growths(from, to) as Record<string, number | null>;
+      return `Peak RSS ${from?.toLocaleString('en-US')} → ${to?.toLocaleString('en-US')} customers: ` + modes.map((m) => `${name(m)} ×${g[m] ?? '—'}`).join(', ') + ` (customers ×${g.customers ?? '—'}).`;
+    }),
     `Where the time goes at ${sizes[0]?.toLocaleString('en-US')} customers (median ms; runtime stages, script statements):`,
     ...modes.map((m) => `  ${name(m)}: ${Object.entries(big[m]!.stepsMedianMs).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ') || '—'}`),
     `Results written to ${RESULTS} (key "plan")`,

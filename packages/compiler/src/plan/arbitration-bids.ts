@@ -8,6 +8,7 @@
  * so what is kept does not keep the source's rows alive.
  */
 import { compareCandidates, type Candidate } from './arbitration';
+import type { BidKeys } from './bid-heap';
 import type { ChoiceItem } from './customer-choice';
 import { PerturbedField, type Perturbed } from './perturbed';
 
@@ -22,6 +23,31 @@ const compareKeys = (a: Key, b: Key) => (a === b ? 0 : a === LAST ? 1 : b === LA
 export const field = new PerturbedField<Key>(compareKeys);
 const isLast = (key: Key): key is typeof LAST => key === LAST;
 export const light = (key: Key): Key => (isLast(key) ? key : { score: key.score, offer: key.offer, customerKey: key.customerKey });
+
+/** Light keys as a bid heap stores them: the score, and the offer's name as a number (names are few). */
+export class LightKeys implements BidKeys<Key> {
+  private readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  first(key: Key): number {
+    return (key as LightKey).score;
+  }
+
+  second(key: Key): number {
+    const { offer } = key as LightKey;
+    let id = this.ids.get(offer);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(offer, id);
+      this.names.push(offer);
+    }
+    return id;
+  }
+
+  key(first: number, second: number, customer: string): Key {
+    return { score: first, offer: this.names[second]!, customerKey: customer };
+  }
+}
 
 /** Customers kept per constraint slot, brought in together when the slot is part of a contradiction. */
 const SLOT_DEPTH = 3;

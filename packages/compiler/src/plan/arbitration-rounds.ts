@@ -30,8 +30,8 @@
  */
 import { type ArbitrationSettings, type Assignment, type Candidate } from './arbitration';
 import { ArbitrationNetwork } from './arbitration-network';
-import { ConstraintSlots, field, LAST, light, type Key, type Value } from './arbitration-bids';
-import { BidHeap, makeBid } from './bid-heap';
+import { ConstraintSlots, field, LAST, LightKeys, type Key, type Value } from './arbitration-bids';
+import { BidHeap } from './bid-heap';
 import { bid, bidCosts, bidReal, choose, forEachConstraint, Prices, type Choice, type ChoiceItem, type Limits, type PriceConstraint } from './customer-choice';
 import { arbitrationLimits, CappedOffers, choiceItems, toAssignments, usableCandidates } from './optimal-arbitration';
 import { PerturbedField } from './perturbed';
@@ -89,6 +89,8 @@ interface Context {
   readonly limits: Limits;
   readonly scale: ScoreScale;
   readonly prices: Prices<Key>;
+  /** How bid heaps store keys (offer names interned once per run). */
+  readonly bidKeys: LightKeys;
 }
 
 export async function arbitrateInRounds(source: CandidateSource, settings: ArbitrationSettings, options: RoundsOptions = {}): Promise<RoundsResult> {
@@ -108,15 +110,16 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
   };
 
   // Pass 1: the capped offers, the score scale, each customer's best N without prices, and where prices start.
-  const first = await survey(pass, limits);
+  const bidKeys = new LightKeys();
+  const first = await survey(pass, limits, bidKeys);
   const { offers, scale } = first;
   const caps = offers.caps;
   const maxContested = options.maxContested ?? Math.max(1_000, margin * caps.length);
-  if (!first.capsBind) return done({ offers, limits, scale, prices: first.prices }, 0, new Map(), true);
+  if (!first.capsBind) return done({ offers, limits, scale, prices: first.prices, bidKeys }, 0, new Map(), true);
 
-  const found = await findPrices(pass, { offers, limits, scale, prices: first.prices }, margin, options);
+  const found = await findPrices(pass, { offers, limits, scale, prices: first.prices, bidKeys }, margin, options);
   const { prices, rounds } = found;
-  const context = { offers, limits, scale, prices };
+  const context = { offers, limits, scale, prices, bidKeys };
   if (!found.bands) return done(context, rounds, new Map(), true);
 
   // The contested customers: bids within `margin` ranks of an offer's cut-off at the last prices, and those
@@ -131,7 +134,7 @@ export async function arbitrateInRounds(source: CandidateSource, settings: Arbit
     pending = undefined;
     const left = caps.map((cap, o) => cap - split.outside[o]!);
     if (left.some((n) => n < 0)) {
-      left.forEach((n, o) => n < 0 && split.weakest[o]!.sorted().forEach((b) => forced.add(b.customer)));
+      left.forEach((n, o) => n < 0 && split.weakest[o]!.sorted().forEach((slot) => forced.add(split.weakest[o]!.customer(slot))));
       continue;
     }
     const outcome = solveContested(split.contested, left, context, split.slots);
@@ -206,7 +209,7 @@ async function findPrices(pass: Pass, start: Context, margin: number, options: R
  * customer takes its best N. If none does, those choices are optimal (prices 0, unscaled scores: the same
  * order); otherwise prices start just above each capped offer's (cap + 1)-th highest score.
  */
-async function survey(pass: Pass, limits: Limits): Promise<{ offers: CappedOffers; scale: ScoreScale; prices: Prices<Key>; capsBind: boolean }> {
+async function survey(pass: Pass, limits: Limits, bidKeys: LightKeys): Promise<{ offers: CappedOffers; scale: ScoreScale; prices: Prices<Key>; capsBind: boolean }> {
   const offers = new CappedOffers();
   let maxScore = 0;
   const unscaled: ScoreScale = (score) => Math.max(0, score);
@@ -222,23 +225,24 @@ async function survey(pass: Pass, limits: Limits): Promise<{ offers: CappedOffer
     countLoads(items, choose(items, unpriced, limits), load);
     items.forEach((item, i) => {
       if (item.offer < 0) return;
-      const heap = (highest[item.offer] ??= new BidHeap(offers.caps[item.offer]! + 1, unpriced));
-      heap.offer(item.weight, () => makeBid(items, i, -1, item.weight, candidates[i]!.customerKey, light));
+      const heap = (highest[item.offer] ??= new BidHeap(offers.caps[item.offer]! + 1, unpriced, bidKeys));
+      heap.offer(items, i, -1, item.weight, candidates[i]!.customerKey);
     });
   });
   if (offers.caps.every((cap, o) => (load[o] ?? 0) <= cap)) return { offers, scale: unscaled, prices: unpriced, capsBind: false };
   const scale = scoreScale(maxScore);
   const prices = offers.caps.map((cap, o) => {
-    const cut = highest[o]?.sorted()[cap];
-    return cut ? field.add({ real: scale(cut.real), terms: highest[o]!.value(cut).terms }, JUST_ABOVE) : field.zero;
+    const heap = highest[o];
+    const cut = heap?.sorted()[cap];
+    return cut !== undefined ? field.add({ real: scale(heap!.realPart(cut)), terms: heap!.value(cut).terms }, JUST_ABOVE) : field.zero;
   });
   return { offers, scale, prices: new Prices(field, prices), capsBind: true };
 }
 
 /** One pass at the given prices: each offer's load and its `cap + margin` highest positive bids. */
 async function priceRound(pass: Pass, purpose: string, context: Context, margin: number) {
-  const { offers, prices } = context;
-  const bids = offers.caps.map((cap) => new BidHeap(cap + margin, prices));
+  const { offers, prices, bidKeys } = context;
+  const bids = offers.caps.map((cap) => new BidHeap(cap + margin, prices, bidKeys));
   const load = offers.caps.map(() => 0);
   await pass(purpose, (candidates) => {
     if (candidates.length === 0) return;
@@ -250,7 +254,7 @@ async function priceRound(pass: Pass, purpose: string, context: Context, margin:
       const real = bidReal(items, choice, i, j);
       // Only positive bids: a customer bidding nothing never takes the offer.
       if (real > 0 || (real === 0 && field.sign(bid(items, choice, i, j, field)) > 0)) {
-        bids[items[i]!.offer]!.offer(real, () => makeBid(items, i, j, real, customer, light));
+        bids[items[i]!.offer]!.offer(items, i, j, real, customer);
       }
     });
   });
@@ -264,10 +268,10 @@ async function priceRound(pass: Pass, purpose: string, context: Context, margin:
  */
 async function splitCustomers(pass: Pass, context: Context, split: SplitRule) {
   const { bands, forced, margin, overload } = split;
-  const { offers, prices } = context;
+  const { offers, prices, bidKeys } = context;
   const rechecked = split.recheck && priceDifferences(split.recheck);
   const outside = offers.caps.map(() => 0);
-  const weakest = offers.caps.map((_, o) => new BidHeap(margin + overload[o]!, prices, -1));
+  const weakest = offers.caps.map((_, o) => new BidHeap(margin + overload[o]!, prices, bidKeys, -1));
   const slots = new ConstraintSlots(offers.caps.length);
   const contested = new Map<string, readonly Candidate[]>();
   await pass(`contested customers (${forced.size} brought in)`, (candidates) => {
@@ -289,7 +293,7 @@ async function splitCustomers(pass: Pass, context: Context, split: SplitRule) {
     countLoads(items, choice, outside);
     for (const i of choice.kept) {
       const j = costs[i];
-      if (j !== undefined) weakest[items[i]!.offer]!.offer(bidReal(items, choice, i, j), () => makeBid(items, i, j, bidReal(items, choice, i, j), customer, light));
+      if (j !== undefined) weakest[items[i]!.offer]!.offer(items, i, j, bidReal(items, choice, i, j), customer);
     }
     forEachConstraint(items, choice, context.limits, (x, y, plus, minus) => slots.offer(x, y, plus, minus, customer));
   });

@@ -11,7 +11,7 @@
  * a positive price on an offer with room is not optimal for its load, and the
  * solve must start from a flow that is.
  */
-import { BidHeap, makeBid } from './bid-heap';
+import { BidHeap, numberKeys } from './bid-heap';
 import { bid, bidCosts, bidReal, choose, Prices, type Choice, type ChoiceItem, type Limits } from './customer-choice';
 import type { Perturbed, PerturbedField } from './perturbed';
 
@@ -41,7 +41,7 @@ export function warmStart(
     if (excess === 0) break;
     const next = caps.map((cap, o) => {
       const cut = bid(o, cap + 1);
-      return cut ? field.add(cut, justAbove) : field.zero;
+      return cut !== undefined ? field.add(cut, justAbove) : field.zero;
     });
     if (next.every((p, o) => field.compare(p, price[o]!) === 0)) break;
     price = next;
@@ -64,11 +64,11 @@ export function warmStart(
 /** Just above each capped offer's (cap + 1)-th highest value: no cap can be exceeded there (prices come down from it). */
 function fromAbove(customers: readonly (readonly ChoiceItem<number>[])[], caps: readonly number[], field: PerturbedField<number>): Value[] {
   const unpriced = new Prices(field, []);
-  const highest = caps.map((cap) => new BidHeap<number>(cap + 1, unpriced));
-  customers.forEach((items, c) => items.forEach((item, i) => item.offer >= 0 && highest[item.offer]!.offer(item.weight, () => makeBid(items, i, -1, item.weight, `${c}`))));
+  const highest = caps.map((cap) => new BidHeap(cap + 1, unpriced, numberKeys));
+  customers.forEach((items, c) => items.forEach((item, i) => item.offer >= 0 && highest[item.offer]!.offer(items, i, -1, item.weight, `${c}`)));
   return highest.map((heap, o) => {
     const cut = heap.sorted()[caps[o]!];
-    return cut ? field.add(heap.value(cut), field.of(0, AFTER_ALL)) : field.zero;
+    return cut !== undefined ? field.add(heap.value(cut), field.of(0, AFTER_ALL)) : field.zero;
   });
 }
 
@@ -76,7 +76,7 @@ function fromAbove(customers: readonly (readonly ChoiceItem<number>[])[], caps: 
 function market(customers: readonly (readonly ChoiceItem<number>[])[], caps: readonly number[], limits: Limits, field: PerturbedField<number>, price: readonly Value[], keep = false) {
   const prices = new Prices(field, price);
   const load = caps.map(() => 0);
-  const bids = caps.map((cap) => new BidHeap<number>(cap + 1, prices));
+  const bids = caps.map((cap) => new BidHeap(cap + 1, prices, numberKeys));
   const choices: Choice<number>[] | undefined = keep ? [] : undefined;
   customers.forEach((items, c) => {
     const choice = choose(items, prices, limits);
@@ -85,9 +85,9 @@ function market(customers: readonly (readonly ChoiceItem<number>[])[], caps: rea
     bidCosts(items, choice, limits, field).forEach((j, i) => {
       if (j === undefined) return;
       const real = bidReal(items, choice, i, j);
-      if (real > 0 || (real === 0 && field.sign(bid(items, choice, i, j, field)) > 0)) bids[items[i]!.offer]!.offer(real, () => makeBid(items, i, j, real, `${c}`));
+      if (real > 0 || (real === 0 && field.sign(bid(items, choice, i, j, field)) > 0)) bids[items[i]!.offer]!.offer(items, i, j, real, `${c}`);
     });
   });
   const ranked = bids.map((heap) => heap.sorted());
-  return { load, choices, bid: (o: number, k: number) => (ranked[o]![k - 1] ? bids[o]!.value(ranked[o]![k - 1]!) : undefined) };
+  return { load, choices, bid: (o: number, k: number) => (ranked[o]![k - 1] !== undefined ? bids[o]!.value(ranked[o]![k - 1]!) : undefined) };
 }
