@@ -6,19 +6,26 @@
 // Native or WASM-heavy engines stay external: they ship binaries/assets that
 // must be loaded from node_modules at run time, so @seg/cli depends on them.
 import { build } from 'esbuild';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_PACKAGES } from './engine-packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = resolve(root, 'packages/cli/src/main.ts');
-const outdir = resolve(root, 'packages/cli/dist');
-
-// Chunk names carry content hashes: clear old ones rather than let them pile up.
+const target = resolve(root, 'packages/cli/dist');
+// Built beside the target and swapped in whole: a `seg` started from the old build (a test's
+// language server, a bench child) never sees a half-written folder. Chunk names carry content
+// hashes, so replacing the folder also clears old ones.
+const outdir = `${target}.building-${process.pid}`;
 await rm(outdir, { recursive: true, force: true });
 
 await build({
-  entryPoints: { seg: entry },
+  entryPoints: {
+    seg: entry,
+    // The language server's count process (size previews), forked by file name beside seg.js.
+    'lsp-count-worker': resolve(root, 'packages/language-server/src/previews/count-worker-main.ts'),
+  },
   outdir,
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
@@ -28,16 +35,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: [
-    'better-sqlite3',
-    'pg',
-    'pg-native',
-    '@electric-sql/pglite',
-    '@electric-sql/pglite/*',
-    '@duckdb/node-api',
-    '@duckdb/node-bindings',
-    '@duckdb/node-bindings-*',
-  ],
+  external: ENGINE_PACKAGES,
   banner: {
     // Bundled CommonJS dependencies call require(); ESM has none, so recreate it.
     js: [
@@ -57,3 +55,8 @@ for (const entry of await readdir(outdir, { recursive: true })) {
   const code = await readFile(file, 'utf8');
   if (/[^\x00-\x7f]/.test(code)) await writeFile(file, code.replace(/[^\x00-\x7f]/g, '?'));
 }
+
+const old = `${target}.old-${process.pid}`;
+await rename(target, old).catch(() => undefined);
+await rename(outdir, target);
+await rm(old, { recursive: true, force: true });

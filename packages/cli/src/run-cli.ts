@@ -15,8 +15,9 @@ import { explainCommand } from './commands/explain-command';
 import { runCommand } from './commands/run-command';
 import { runsCommand } from './commands/runs-command';
 import { scheduleCommand } from './commands/schedule-command';
+import { lspCommand } from './commands/lsp-command';
 
-export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, explainCommand, runCommand, runsCommand, scheduleCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, explainCommand, runCommand, runsCommand, scheduleCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand, lspCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
