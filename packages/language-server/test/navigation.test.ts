@@ -156,6 +156,9 @@ describe('navigation (seg lsp over stdio, examples/retail)', () => {
     expect(fileOf(found!)).toBe('segments.seg');
     const hover = await request<Hover>('textDocument/hover', 'offers.seg', at('offers.seg', 'dormant'));
     expect((hover.contents as { value: string }).value).toContain('Lapsed: bought before, nothing for 180 days');
+    // A metric keeps its type while another file has an error.
+    const spend = await request<Hover>('textDocument/hover', 'plans.seg', at('plans.seg', 'spend_12m'));
+    expect((spend.contents as { value: string }).value).toContain('**metric** `spend_12m`: `number`');
     await session.replace('offers.seg', texts.get('offers.seg')!);
     await session.diagnosticsFor('offers.seg', (d) => d.length === 0);
   });

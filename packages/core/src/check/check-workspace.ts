@@ -52,6 +52,8 @@ export interface CheckResult {
   /** The checked model; present if and only if there are no errors. */
   readonly workspace?: CheckedWorkspace;
   readonly symbols: SymbolIndex;
+  /** Each metric's type as far as the checker got, present even when other parts have errors (hover, completion). */
+  readonly metricTypes: ReadonlyMap<string, string>;
 }
 
 /**
@@ -155,7 +157,8 @@ export function checkParsedFiles(
 
   const diagnostics = sortDiagnostics([...syntax, ...withoutTruncationEchoes(ctx.diagnostics, syntax, texts)], paths);
   const symbols = ctx.symbols.build();
-  if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics, symbols };
+  const metricTypes: ReadonlyMap<string, string> = ctx.metricTypes;
+  if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics, symbols, metricTypes };
 
   const model: DataModel = { audience: ctx.audience, tables: Object.fromEntries(ctx.tables) };
   const workspace: CheckedWorkspace = {
@@ -171,7 +174,7 @@ export function checkParsedFiles(
     timezone,
     sourceHash: sourceHash(sources),
   };
-  return { files, diagnostics, workspace, symbols };
+  return { files, diagnostics, workspace, symbols, metricTypes };
 }
 
 function declaredParts(entry: DeclEntry): { name: string; label?: string; doc?: string; origin: { file: string; span: { start: number; end: number } } } {

@@ -196,7 +196,7 @@ export class DeclPrinter {
       case 'ExpectValue':
         return out.add(` ${e.op} `).append(e.expected.kind === 'List' ? this.exprs.list(e.expected.items, e.expected.span) : this.exprs.print(e.expected));
       case 'ExpectOffers':
-        return out.add(` ${e.op} ${names(e.offers)}`);
+        return out.add(` ${e.op} ${e.offers.map((o) => ('kind' in o ? quoteString(o.value) : o.text)).join(', ')}`);
       case 'ExpectEmpty':
         return out.add(e.negated ? ' is not empty' : ' is empty');
     }

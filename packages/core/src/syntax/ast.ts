@@ -274,14 +274,20 @@ export interface ExpectValue extends Node {
   readonly expected: Expr;
 }
 
-/** `expect weekly_email("b1") includes baby_wipes_20` · `… excludes …` */
+/**
+ * `expect weekly_email("b1") includes baby_wipes_20` · `… excludes …`
+ * · `… includes "category_coupons:C123"` (one offer of a family, as the plan's output names it)
+ */
 export interface ExpectOffers extends Node {
   readonly kind: 'ExpectOffers';
   readonly target: Name;
   readonly key: Expr;
   readonly op: 'includes' | 'excludes';
-  readonly offers: readonly Name[];
+  readonly offers: readonly OfferRef[];
 }
+
+/** An offer or family by name, or one offer of a family as a string `"family:key"`. */
+export type OfferRef = Name | StringLit;
 
 /** `expect weekly_email("u1") is empty` · `… is not empty` */
 export interface ExpectEmpty extends Node {

@@ -68,7 +68,7 @@ export class TestItemBuilder extends ExpressionBuilder {
     }
     const { target, key } = call;
     if (op.tokenType === T.Includes || op.tokenType === T.Excludes) {
-      return { kind: 'ExpectOffers', target, key, op: op.tokenType === T.Includes ? 'includes' : 'excludes', offers: tokensOf(node, 'names').map(nameOf), span };
+      return { kind: 'ExpectOffers', target, key, op: op.tokenType === T.Includes ? 'includes' : 'excludes', offers: tokensOf(node, 'names').map((t) => (t.tokenType === T.StringTok ? this.stringLit(t) : nameOf(t))), span };
     }
     if (op.tokenType === T.Is) return { kind: 'ExpectEmpty', target, key, negated, span };
     const expected = this.expression(nodeOf(node, 'expected'), tokenSpan(op).end);

@@ -558,10 +558,11 @@ export class SegParser extends CstParser {
       {
         ALT: () => {
           this.OR2([{ ALT: () => this.CONSUME(T.Includes, { LABEL: 'op' }) }, { ALT: () => this.CONSUME(T.Excludes, { LABEL: 'op' }) }]);
-          this.CONSUME2(T.Name, { LABEL: 'names' });
+          // An offer by name, or one offer of a family as a string: `"category_coupons:C123"`.
+          this.OR4([{ ALT: () => this.CONSUME2(T.Name, { LABEL: 'names' }) }, { ALT: () => this.CONSUME(T.StringTok, { LABEL: 'names' }) }]);
           this.MANY(() => {
             this.CONSUME(T.Comma);
-            this.CONSUME3(T.Name, { LABEL: 'names' });
+            this.OR5([{ ALT: () => this.CONSUME3(T.Name, { LABEL: 'names' }) }, { ALT: () => this.CONSUME2(T.StringTok, { LABEL: 'names' }) }]);
           });
         },
       },

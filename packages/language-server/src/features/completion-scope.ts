@@ -122,8 +122,7 @@ function collectNames(check: CheckResult): WorkspaceNames {
   const events = eventTables(tables, audience?.name);
   for (const [name, table] of tables) if (events.has(name) && !table.events) tables.set(name, { ...table, events: true });
 
-  const metricTypes = new Map<string, string>();
-  for (const [name, metric] of Object.entries(check.workspace?.metrics ?? {})) metricTypes.set(name, metric.type);
+  const metricTypes = new Map([...check.metricTypes].filter(([, type]) => type !== 'unknown'));
   return {
     ...(audience ? { audience: tables.get(audience.name)! } : {}),
     tables,

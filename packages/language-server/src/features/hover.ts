@@ -59,10 +59,13 @@ function describeDeclaration(snapshot: WorkspaceSnapshot, declaration: SymbolDec
   return parts.join('\n\n');
 }
 
-/** The type worth showing: a field's (`text in (…)`, `link to orders`), a metric's once the workspace checks. */
+/** The type worth showing: a field's (`text in (…)`, `link to orders`), a metric's as far as the checker got (also while other parts have errors). */
 function typeOf(snapshot: WorkspaceSnapshot, declaration: SymbolDeclaration): string | undefined {
   if (declaration.kind === 'field') return declaration.detail;
-  if (declaration.kind === 'metric') return snapshot.check.workspace?.metrics[declaration.name]?.type;
+  if (declaration.kind === 'metric') {
+    const type = snapshot.check.metricTypes.get(declaration.name);
+    return type === 'unknown' ? undefined : type;
+  }
   return undefined;
 }
 
