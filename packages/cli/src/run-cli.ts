@@ -16,8 +16,10 @@ import { runCommand } from './commands/run-command';
 import { runsCommand } from './commands/runs-command';
 import { scheduleCommand } from './commands/schedule-command';
 import { lspCommand } from './commands/lsp-command';
+import { testCommand } from './commands/test-command';
+import { diffCommand } from './commands/diff-command';
 
-export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, explainCommand, runCommand, runsCommand, scheduleCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand, lspCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, compileCommand, countCommand, membersCommand, explainCommand, runCommand, runsCommand, scheduleCommand, testCommand, diffCommand, fmtCommand, modelPullCommand, demoCommand, datasetCommand, lspCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

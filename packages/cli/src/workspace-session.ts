@@ -14,11 +14,15 @@ export interface CheckedSession {
 /** Reads and checks the workspace in `dir`. */
 export function checkFolder(dir: string | undefined, io: CliIo): { loaded: LoadedWorkspace; result: CheckResult } {
   const loaded = loadWorkspace(dir ?? '.', io.cwd);
-  const result = checkWorkspace({
+  return { loaded, result: checkLoaded(loaded) };
+}
+
+/** Checks a workspace already read (from a folder, or from git by `seg diff`). */
+export function checkLoaded(loaded: LoadedWorkspace): CheckResult {
+  return checkWorkspace({
     files: loaded.files,
     config: { name: loaded.config.name, timezone: loaded.config.timezone },
   });
-  return { loaded, result };
 }
 
 /**
@@ -26,9 +30,15 @@ export function checkFolder(dir: string | undefined, io: CliIo): { loaded: Loade
  * prints them (warnings stay quiet: `seg check` is where they are shown) and exits 1.
  */
 export function requireCheckedWorkspace(dir: string | undefined, io: CliIo): CheckedSession {
-  const { loaded, result } = checkFolder(dir, io);
+  return requireClean(loadWorkspace(dir ?? '.', io.cwd), io);
+}
+
+/** `requireCheckedWorkspace` for a workspace already read; `name` heads its errors (`seg diff`'s BASE or HEAD). */
+export function requireClean(loaded: LoadedWorkspace, io: CliIo, name?: string): CheckedSession {
+  const result = checkLoaded(loaded);
   if (!result.workspace) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    if (name) io.stderr(`${name}:\n`);
     for (const d of locateDiagnostics(errors, loaded.files, loaded.root, io.cwd)) io.stderr(`${formatDiagnosticLine(d)}\n`);
     io.stderr(`${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} first (seg check shows all).\n`);
     throw new ExitError(1);

@@ -19,6 +19,9 @@ export * from './fixtures';
 export * from './datasets/cdnow';
 export * from './explain/explain-rule';
 export { explainArbitration, type ArbitrationExplanation, type OfferOutcome } from './explain/explain-arbitration';
+export * from './explain/explain-text';
+export { decidingConditions, type DecidingCondition } from './explain/deciding-conditions';
+export * from './testing';
 export { ensureRuntimeTables } from './history/ensure-runtime-tables';
 export { runPlan } from './run/run-plan';
 export { listRuns, readRun, ensureRunHistory, type ListRunsOptions } from './run/run-history';
@@ -52,4 +55,5 @@ export {
   type ResumeWebhookOptions,
 } from './output/webhook-runs';
 export { compareModelWithSchema } from './introspect/compare-model';
+export * from './diff';
 export { applyWorkspaceSettings, TIMESTAMP_SETTINGS, type TimestampSetting } from './workspace/workspace-settings';

@@ -4,7 +4,7 @@
  * expectation must name the right kind of thing (a segment or plan for `in`,
  * a metric, strategy or plan for `=`, a plan for `includes`/`is empty`).
  */
-import type { Expectation, Expr, FixtureRow, Name, StringLit, TestDecl } from '../syntax/ast';
+import type { Expectation, Expr, FixtureRow, Name, OfferRef, StringLit, TestDecl } from '../syntax/ast';
 import type { FieldDef, FixtureValue, PlanDef, TestDef, TestExpectationDef } from '../model/ir';
 import { parseAsOf } from '../model/time-points';
 import { type CheckContext, type DeclEntry, type DeclKind, kindPhrase } from './check-context';
@@ -20,6 +20,14 @@ interface TestContext {
   readonly ctx: CheckContext;
   readonly file: string;
   readonly plans: ReadonlyMap<string, PlanDef>;
+  /** `"family:key"` offers named by expectations, checked against the fixture rows once all are read. */
+  readonly familyOffers: FamilyOfferRef[];
+}
+
+interface FamilyOfferRef {
+  readonly ref: StringLit;
+  readonly source: string;
+  readonly key: string;
 }
 
 export function checkTests(
@@ -37,7 +45,7 @@ export function checkTests(
         related: [{ file: earlier.file, span: earlier.title.span, message: 'The other test with this title' }],
       });
     } else titles.set(decl.title.value, { file, title: decl.title });
-    const test = checkTest({ lowerer, ctx, file, plans }, decl);
+    const test = checkTest({ lowerer, ctx, file, plans, familyOffers: [] }, decl);
     if (test) result.push(test);
   }
   return result;
@@ -71,6 +79,7 @@ function checkTest(t: TestContext, decl: TestDecl): TestDef | undefined {
       }
     }
   }
+  checkFamilyOfferRows(t, keys);
   if (!asOfSeen) {
     ctx.report('SEG5001', file, decl.title.span, 'This test has no `as of` time: add a line such as `as of 2026-11-22`.');
   }
@@ -231,7 +240,7 @@ function target(t: TestContext, name: Name, kinds: readonly DeclKind[], what: st
   }
   const candidates = [...ctx.decls.values()].filter((e) => kinds.includes(e.kind)).map((e) => e.name);
   const best = closestName(name.text, candidates);
-  ctx.report('SEG1002', file, name.span, `There is no ${what.replace(/^an? /, '')} called \`${name.text}\`${best ? `; did you mean \`${best}\`?` : '.'}`, {
+  ctx.report('SEG1002', file, name.span, `There is no ${what.replace(/\ban? /g, '')} called \`${name.text}\`${best ? `; did you mean \`${best}\`?` : '.'}`, {
     suggestions: best ? [ctx.replaceWith(file, name.span, best)] : [],
   });
   return undefined;
@@ -240,6 +249,13 @@ function target(t: TestContext, name: Name, kinds: readonly DeclKind[], what: st
 function listItems(expr: Expr): Expr[] {
   const inner = unwrap(expr);
   return inner.kind === 'List' ? [...inner.items] : [inner];
+}
+
+/** An offer as an expected plan result lists it: a bare name or a `"family:key"` string. */
+function offerRef(expr: Expr): OfferRef | undefined {
+  const inner = unwrap(expr);
+  if (inner.kind === 'String') return inner;
+  return bareName(inner);
 }
 
 function bareName(expr: Expr): Name | undefined {
@@ -278,9 +294,9 @@ function checkExpectation(t: TestContext, item: Expectation): TestExpectationDef
         return undefined;
       }
       if (entry.kind === 'plan') {
-        const offers = checkOffers(t, listItems(item.expected).map(bareName).filter((n): n is Name => !!n), entry.name);
-        if (listItems(item.expected).some((e) => !bareName(e))) {
-          ctx.report('SEG5007', file, item.expected.span, 'Expected offers are written as a list of offer names, such as `(welcome_10, winback_15)`.');
+        const offers = checkOffers(t, listItems(item.expected).map(offerRef).filter((n): n is OfferRef => !!n), entry.name);
+        if (listItems(item.expected).some((e) => !offerRef(e))) {
+          ctx.report('SEG5007', file, item.expected.span, 'Expected offers are written as a list of offer names, such as `(welcome_10, winback_15)` or `(welcome_10, "category_coupons:C123")`.');
           return undefined;
         }
         if (!offers || key === undefined) return undefined;
@@ -308,21 +324,56 @@ function checkExpectation(t: TestContext, item: Expectation): TestExpectationDef
   }
 }
 
-function checkOffers(t: TestContext, names: readonly Name[], plan: string | undefined): string[] | undefined {
+function checkOffers(t: TestContext, refs: readonly OfferRef[], plan: string | undefined): string[] | undefined {
   const offers: string[] = [];
   let failed = false;
   const planDef = plan ? t.plans.get(plan) : undefined;
-  for (const name of names) {
-    if (!checkOfferName(t.ctx, t.file, name)) {
+  for (const ref of refs) {
+    const name = 'kind' in ref ? familyOfferName(t, ref) : ref;
+    if (!name || !checkOfferName(t.ctx, t.file, name)) {
+      failed = true;
+      continue;
+    }
+    const family = 'kind' in ref ? t.ctx.decls.get(name.text) : undefined;
+    if ('kind' in ref && family?.kind !== 'offerFamily') {
+      t.ctx.report('SEG5007', t.file, ref.span, `\`${name.text}\` is a single offer: name it without quotes. A quoted offer is one offer of a family, \`"family:key"\`.`);
       failed = true;
       continue;
     }
     if (planDef && !planDef.offers.includes(name.text)) {
       t.ctx.report('SEG5011', t.file, name.span, `Plan \`${planDef.name}\` never considers \`${name.text}\`, so this expectation is decided in advance.`);
+    } else if (family?.kind === 'offerFamily' && 'kind' in ref) {
+      t.familyOffers.push({ ref, source: family.node.source.text, key: ref.value.slice(name.text.length + 1) });
     }
-    offers.push(name.text);
+    offers.push('kind' in ref ? ref.value : name.text);
   }
   return failed ? undefined : offers;
+}
+
+/**
+ * The family named by `"family:key"`, as a Name whose span covers the family part
+ * inside the quotes when the string is written plainly (so go-to-definition and
+ * rename see it); reported when the string is not `family:key`.
+ */
+function familyOfferName(t: TestContext, ref: StringLit): Name | undefined {
+  const colon = ref.value.indexOf(':');
+  if (colon <= 0 || colon === ref.value.length - 1) {
+    t.ctx.report('SEG5007', t.file, ref.span, 'One offer of a family is written `"family:key"`, such as `"category_coupons:C123"`: the family\'s name, a colon, and the catalogue row\'s key.');
+    return undefined;
+  }
+  const family = ref.value.slice(0, colon);
+  const plain = ref.raw.slice(1, 1 + family.length) === family;
+  const span = plain ? { start: ref.span.start + 1, end: ref.span.start + 1 + family.length } : ref.span;
+  return { text: family, span };
+}
+
+/** A family offer whose catalogue row is not among the fixtures is never a candidate: the expectation is decided in advance. */
+function checkFamilyOfferRows(t: TestContext, keys: ReadonlyMap<string, ReadonlyMap<FixtureValue, Expr>>): void {
+  for (const { ref, source, key } of t.familyOffers) {
+    const rows = keys.get(source);
+    if (rows && [...rows.keys()].some((k) => String(k) === key)) continue;
+    t.ctx.report('SEG5011', t.file, ref.span, `This test has no \`${source}\` row with key ${JSON.stringify(key)}, so ${ref.raw} is never offered and this expectation is decided in advance.`);
+  }
 }
 
 function metricValue(t: TestContext, expr: Expr, metric: string): FixtureValue | undefined {

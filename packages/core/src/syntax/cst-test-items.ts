@@ -2,7 +2,7 @@
  * CST → AST for `test` blocks: `as of`, fixture rows and expectations.
  * Total like the rest of the builder: a malformed expectation is reported and left out.
  */
-import type { CstNode } from 'chevrotain';
+import { tokenMatcher, type CstNode } from 'chevrotain';
 import type { CompareOp, Expectation, Expr, Name, TestItem } from './ast';
 import type { Span } from '../text/span';
 import { missingName, nameOf, nodeOf, nodesOf, nodeSpan, point, tokenOf, tokensOf, tokenSpan } from './cst-access';
@@ -68,7 +68,7 @@ export class TestItemBuilder extends ExpressionBuilder {
     }
     const { target, key } = call;
     if (op.tokenType === T.Includes || op.tokenType === T.Excludes) {
-      return { kind: 'ExpectOffers', target, key, op: op.tokenType === T.Includes ? 'includes' : 'excludes', offers: tokensOf(node, 'names').map((t) => (t.tokenType === T.StringTok ? this.stringLit(t) : nameOf(t))), span };
+      return { kind: 'ExpectOffers', target, key, op: op.tokenType === T.Includes ? 'includes' : 'excludes', offers: tokensOf(node, 'names').map((t) => (tokenMatcher(t, T.StringTok) ? this.stringLit(t) : nameOf(t))), span };
     }
     if (op.tokenType === T.Is) return { kind: 'ExpectEmpty', target, key, negated, span };
     const expected = this.expression(nodeOf(node, 'expected'), tokenSpan(op).end);

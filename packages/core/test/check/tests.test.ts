@@ -114,6 +114,44 @@ describe('tests', () => {
     expect(result.diagnostics[3]!.suggestions?.[0]?.replacement).toBe('buyer');
   });
 
+  it('names one offer of a family as "family:key", checked against the plan and the fixture rows', () => {
+    const files = {
+      'model.seg': `${MODEL}\ntable coupons key code {\n  score number\n}\n`,
+      'rules.seg': 'offers coupon_offers from coupons key code {\n  score offer.score\n}\noffer o {}\nplan weekly {\n  offers coupon_offers, o\n}\nplan other {\n  offers o\n}\n',
+      'tests.seg': [
+        'test "t" {',
+        '  as of 2026-11-22',
+        '  coupons { code: "C1", score: 2 }',
+        '  expect weekly("c1") includes "coupon_offers:C1", o',
+        '  expect weekly("c1") = ("coupon_offers:C1", o)',
+        '  expect weekly("c1") excludes "coupon_offers:C2"',
+        '  expect weekly("c1") includes "coupon_ofers:C1"',
+        '  expect weekly("c1") includes "o:C1"',
+        '  expect weekly("c1") includes "coupon_offers"',
+        '  expect other("c1") excludes "coupon_offers:C1"',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const result = check(files, { model: false });
+    expect(summary(result)).toEqual([
+      'SEG5011 tests.seg 6:32-6:50',
+      'SEG1009 tests.seg 7:33-7:45',
+      'SEG5007 tests.seg 8:32-8:38',
+      'SEG5007 tests.seg 9:32-9:47',
+      'SEG5011 tests.seg 10:32-10:45',
+    ]);
+    expect(result.diagnostics[1]!.suggestions?.[0]?.replacement).toBe('coupon_offers');
+    const fixed = check(applySuggestion(files, result.diagnostics[1]!), { model: false });
+    expect(codes(fixed)).not.toContain('SEG1009');
+    const expectations = check({ ...files, 'tests.seg': files['tests.seg'].split('\n').slice(0, 6).join('\n') + '\n}\n' }, { model: false }).workspace!.tests[0]!.expectations;
+    expect(expectations.map((e) => (e.kind === 'planOffers' ? [e.op, e.offers] : e.kind))).toEqual([
+      ['includes', ['coupon_offers:C1', 'o']],
+      ['equals', ['coupon_offers:C1', 'o']],
+      ['excludes', ['coupon_offers:C2']],
+    ]);
+  });
+
   it('requires the customer key to be a literal', () => {
     const result = check(withTest('  expect spend in buyer\n'), { model: false });
     expect(summary(result)).toEqual(['SEG5009 tests.seg 3:10-3:15']);

@@ -84,6 +84,7 @@ test "t" { as of 2026-11-22
 customers { customer_id: "c1",
   age: -3 }
   expect p("c1") = (x,y)
+  expect p("c1") includes   "fam:C1",x
 }
 // trailing file comment`;
 
@@ -142,6 +143,7 @@ test "t" {
   as of 2026-11-22
   customers { customer_id: "c1", age: -3 }
   expect p("c1") = (x, y)
+  expect p("c1") includes "fam:C1", x
 }
 // trailing file comment
 `);

@@ -34,10 +34,11 @@ export interface ArbitrationExplanation {
   readonly outcomes: readonly OfferOutcome[];
 }
 
-export async function explainArbitration(db: Database, plan: RankingPlan, key: string, asOf: Date): Promise<ArbitrationExplanation> {
+/** `ignoreHoldout`: run the plan without its holdout draw, as `seg test` does unless a test asks about the holdout. */
+export async function explainArbitration(db: Database, plan: RankingPlan, key: string, asOf: Date, options: { readonly ignoreHoldout?: boolean } = {}): Promise<ArbitrationExplanation> {
   let facts: Row | undefined;
   let candidates: Row[] = [];
-  return inspectPlanRun(db, plan, { asOf }, {
+  return inspectPlanRun(db, plan, { asOf, ...(options.ignoreHoldout ? { ignoreHoldout: true } : {}) }, {
     beforeArbitration: async (session) => {
       const keyType = plan.tables.audience.keyType;
       [facts] = await select(session, (p) => `select ${q('run:holdout')} as held, ${q('run:suppressed')} as suppressed from ${q(plan.tables.facts)} where ${q('run:key')} = ${p(key, keyType)}`);

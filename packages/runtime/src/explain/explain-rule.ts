@@ -190,3 +190,38 @@ export async function explainPlan(db: Database, ws: CheckedWorkspace, planName: 
     }),
   };
 }
+
+/** One `when … then …` (or the `else`) of a strategy block, with what its condition came to. */
+export interface StrategyRuleExplanation {
+  readonly outcome: string;
+  /** Absent for `else`. */
+  readonly condition?: ExplainedCondition;
+}
+
+export interface StrategyBlockExplanation {
+  readonly rules: readonly StrategyRuleExplanation[];
+  /** The outcome of the first rule that holds (the `else` when none does). */
+  readonly outcome: string | null;
+}
+
+export interface StrategyExplanation {
+  readonly key: string;
+  readonly found: boolean;
+  readonly primary: StrategyBlockExplanation;
+  readonly secondary: StrategyBlockExplanation;
+}
+
+/** Why `key` gets the strategy outcomes it gets: each block's rules in order, the first that holds decides. */
+export async function explainStrategy(db: Database, ws: CheckedWorkspace, strategy: string, key: string, asOf: Date): Promise<StrategyExplanation> {
+  const def = ws.strategies[strategy]!;
+  const explainer = new Explainer(ws);
+  const plan = (rules: typeof def.primary) => rules.map((rule) => ({ outcome: rule.outcome, condition: rule.condition ? explainer.plan(rule.condition) : undefined }));
+  const primary = plan(def.primary);
+  const secondary = plan(def.secondary);
+  const row = await explainer.evaluate(db, key, asOf);
+  const block = (rules: ReturnType<typeof plan>): StrategyBlockExplanation => {
+    const resolved = rules.map((rule) => ({ outcome: rule.outcome, ...(rule.condition && row ? { condition: resolve(rule.condition, row) } : {}) }));
+    return { rules: resolved, outcome: row ? (resolved.find((rule) => !rule.condition || rule.condition.holds)?.outcome ?? null) : null };
+  };
+  return { key, found: row !== undefined, primary: block(primary), secondary: block(secondary) };
+}

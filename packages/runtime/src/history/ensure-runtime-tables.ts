@@ -1,5 +1,5 @@
 import type { CheckedWorkspace } from '@seg/core';
-import { bindParameters, compilePlan } from '@seg/compiler';
+import { bindParameters, compilePlan, type RankingPlan } from '@seg/compiler';
 import type { Database } from '../db/database';
 
 /** The plan setup statements that create the runtime's own permanent tables and their indexes (idempotent). */
@@ -11,10 +11,11 @@ const PERMANENT_TABLES = new Set(['create:contacts', 'create:memberships', 'inde
  * ranking plans carry, so a plan's audience (`entered(…)`, `left(…)`) can be
  * counted before its first run.
  */
-export async function ensureRuntimeTables(db: Database, ws: CheckedWorkspace): Promise<void> {
+export async function ensureRuntimeTables(db: Database, ws: CheckedWorkspace, compiled?: (plan: string) => RankingPlan): Promise<void> {
   const [first] = Object.keys(ws.plans);
   if (!first) return;
-  const plan = compilePlan(ws, first, db.dialect);
+  // `compiled`: a caller that creates these tables often (`seg test`, once per test) compiles the plan once.
+  const plan = compiled ? compiled(first) : compilePlan(ws, first, db.dialect);
   for (const stage of plan.stages) {
     for (const statement of stage.statements) {
       if (!PERMANENT_TABLES.has(statement.id)) continue;

@@ -119,6 +119,39 @@ export async function inspectPlanRun<T>(
     readonly afterArbitration: (session: RunSession) => Promise<T>;
   },
 ): Promise<T> {
+  return dryRun(db, plan, options, async (session, stages) => {
+    await stages({ through: 'candidates' });
+    await inspect.beforeArbitration(session);
+    await stages({ from: 'arbitration', through: 'arbitration' });
+    return inspect.afterArbitration(session);
+  });
+}
+
+/**
+ * Like `inspectPlanRun`, but stops once the candidates are scored, before any
+ * arbitration (`seg diff`: how many customers each offer reaches).
+ */
+export async function inspectPlanCandidates<T>(
+  db: Database,
+  plan: RankingPlan,
+  options: Pick<RunOptions, 'asOf' | 'ignoreHoldout'>,
+  inspect: (session: RunSession) => Promise<T>,
+): Promise<T> {
+  return dryRun(db, plan, options, async (session, stages) => {
+    await stages({ through: 'candidates' });
+    return inspect(session);
+  });
+}
+
+type StageRange = { readonly from?: StageName; readonly through?: StageName };
+
+/** Runs `body` in a transaction that is always rolled back, with the run's session and a way to run its stages. */
+async function dryRun<T>(
+  db: Database,
+  plan: RankingPlan,
+  options: Pick<RunOptions, 'asOf' | 'ignoreHoldout'>,
+  body: (session: RunSession, stages: (range: StageRange) => Promise<unknown>) => Promise<T>,
+): Promise<T> {
   checkPlan(db, plan);
   const runId = `explain-${randomUUID()}`;
   // As the real run would see it: `entered()`/`left()` compare with the last successful run.
@@ -130,10 +163,7 @@ export async function inspectPlanRun<T>(
       const session = new RunSession(tx, plan, { asOf: options.asOf, timeZone: plan.timezone, plan: plan.plan, runId, previousRunId });
       const output = createRunOutput({ kind: 'none' }, { cwd: '.', runId, db });
       const run = { runId, plan: plan.plan, asOf: options.asOf };
-      await executeStages(session, output, run, options, { through: 'candidates' });
-      await inspect.beforeArbitration(session);
-      await executeStages(session, output, run, options, { from: 'arbitration', through: 'arbitration' });
-      result = { value: await inspect.afterArbitration(session) };
+      result = { value: await body(session, (range) => executeStages(session, output, run, options, range)) };
       throw new DryRunFinished();
     });
   } catch (error) {
@@ -148,7 +178,7 @@ async function executeStages(
   output: RunOutput,
   run: RunValues,
   options: Pick<RunOptions, 'ignoreHoldout'>,
-  range: { readonly from?: StageName; readonly through?: StageName } = {},
+  range: StageRange = {},
 ): Promise<RunCounts> {
   const counts = { audience: 0, holdout: 0, suppressed: 0, rows: 0 };
   const runAll = async (stage: PlanStage) => {

@@ -16,6 +16,11 @@ export interface LoadedWorkspace {
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out']);
 
+/** Folders whose `.seg` files are not part of the workspace. */
+export function isSkippedFolder(name: string): boolean {
+  return SKIPPED_FOLDERS.has(name) || name.startsWith('.');
+}
+
 /**
  * Reads a workspace: the nearest folder at or above `dir` holding a seg.json, and
  * every `.seg` file below it. Without a seg.json, `dir` itself is the workspace.
@@ -45,9 +50,14 @@ function findConfig(start: string): string | undefined {
 }
 
 function readConfig(path: string): WorkspaceConfig {
+  return parseWorkspaceConfig(readFileSync(path, 'utf8'), path);
+}
+
+/** A seg.json's text as a WorkspaceConfig, or a SegUserError naming `path` (also for a seg.json read from git). */
+export function parseWorkspaceConfig(text: string, path: string): WorkspaceConfig {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new SegUserError(`${path}: not valid JSON (${(error as Error).message})`);
   }
@@ -83,7 +93,7 @@ function listSegFiles(root: string): string[] {
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(join(dir, entry.name));
+        if (!isSkippedFolder(entry.name)) walk(join(dir, entry.name));
       } else if (entry.isFile() && entry.name.endsWith('.seg')) {
         out.push(join(dir, entry.name));
       }
