@@ -207,6 +207,15 @@ describe('seg diff on git revisions', () => {
     expect(result.status).toBe(0);
   });
 
+  it('reports every rule as added when the workspace folder is new since BASE', () => {
+    cpSync(base(), join(repo, 'new-rules'), { recursive: true });
+    git('add', 'new-rules');
+    git('commit', '--quiet', '-m', 'a second workspace');
+    const output = diff(['HEAD~1', 'HEAD', '--dir', 'new-rules'], repo);
+    const segments = [...readFileSync(join(base(), 'segments.seg'), 'utf8').matchAll(/^segment (\w+)/gm)].map((m) => m[1]!);
+    for (const name of segments) expect(output).toMatch(new RegExp(`^ +${name} +added +— `, 'm'));
+  });
+
   it('says when BASE is neither a folder nor a revision', () => {
     const result = runSeg(['diff', 'no-such-branch', '--dir', 'rules', '--db', UNREACHABLE], { cwd: repo });
     expect(result.status).toBe(1);

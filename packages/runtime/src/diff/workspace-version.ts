@@ -40,7 +40,8 @@ export function loadRevision(root: string, rev: string): LoadedWorkspace {
     .toString('utf8')
     .split('\0')
     .filter(Boolean);
-  if (listed.length === 0) throw new SegUserError(`${prefix || 'the repository root'} does not exist in ${rev}`);
+  // A change that adds the workspace: before it there were no rules, so every rule is added.
+  if (listed.length === 0) return { root, config: {}, files: {} };
 
   const relative = listed.map((path) => path.slice(prefix.length));
   const segPaths = relative.filter(isWorkspaceSegFile).sort(byPathComponents);
