@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Location, Range, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { Location, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { LspSession, RETAIL } from './support/lsp-session';
 
 const FILES = ['model.seg', 'segments.seg', 'strategies.seg', 'offers.seg', 'plans.seg', 'tests.seg'];
@@ -153,5 +153,35 @@ describe('rename (seg lsp over stdio, examples/retail)', () => {
     await expect(prepare('tests.seg', at('tests.seg', 'customer_id'))).rejects.toThrow(/declared only in the header of `customers`/);
     // Over a keyword there is nothing to rename.
     expect(await prepare('offers.seg', at('offers.seg', 'eligible'))).toBeNull();
+  });
+
+  it("asks the editor to confirm renaming a segment (its run history is kept by name), with the same edits", async () => {
+    const plain = await rename('offers.seg', at('offers.seg', 'eligible dormant', 'eligible '.length + 2), 'lapsed');
+    const annotating = await LspSession.start({ editAnnotations: true });
+    try {
+      const edit = await annotating.request<WorkspaceEdit>('textDocument/rename', {
+        textDocument: { uri: annotating.uri('offers.seg') },
+        position: at('offers.seg', 'eligible dormant', 'eligible '.length + 2),
+        newName: 'lapsed',
+      });
+      const [id, annotation] = Object.entries(edit.changeAnnotations ?? {})[0]!;
+      expect(annotation).toMatchObject({ needsConfirmation: true, label: 'Rename segment dormant to lapsed' });
+      expect(annotation.description).toContain('history');
+      const documents = (edit.documentChanges ?? []) as { textDocument: { uri: string }; edits: (TextEdit & { annotationId?: string })[] }[];
+      expect(documents.every((d) => d.edits.every((e) => e.annotationId === id))).toBe(true);
+      const strip = (edits: TextEdit[]) => edits.map(({ range, newText }) => ({ range, newText }));
+      expect(Object.fromEntries(documents.map((d) => [d.textDocument.uri.replace(annotating.root, ''), strip(d.edits)]))).toEqual(
+        Object.fromEntries(Object.entries(plain.changes!).map(([uri, edits]) => [uri.replace(session.root, ''), strip(edits)])),
+      );
+      // A field has no history: its rename needs no confirmation.
+      const field = await annotating.request<WorkspaceEdit>('textDocument/rename', {
+        textDocument: { uri: annotating.uri('model.seg') },
+        position: at('model.seg', 'predicted_clv', 2),
+        newName: 'clv',
+      });
+      expect(field.changeAnnotations).toBeUndefined();
+    } finally {
+      await annotating.stop();
+    }
   });
 });

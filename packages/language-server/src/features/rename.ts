@@ -14,8 +14,11 @@
  */
 import { declarationsOf, newNameProblem, referencesTo, type Span, type SymbolDeclaration } from '@seg/core';
 import {
+  AnnotatedTextEdit,
   LSPErrorCodes,
   ResponseError,
+  TextDocumentEdit,
+  type ChangeAnnotation,
   type PrepareRenameParams,
   type Range,
   type RenameParams,
@@ -41,7 +44,7 @@ export function prepareRenameAt(snapshot: WorkspaceSnapshot, params: PrepareRena
 }
 
 /** Every edit of the rename, or an error saying why it cannot be done. */
-export function renameAt(snapshot: WorkspaceSnapshot, params: RenameParams): WorkspaceEdit {
+export function renameAt(snapshot: WorkspaceSnapshot, params: RenameParams, options: { annotations?: boolean } = {}): WorkspaceEdit {
   const target = renameTarget(snapshot, params.textDocument.uri, params.position);
   if (!target) throw refusal('There is no declared name here to rename.');
   const declaration = target.declarations[0]!;
@@ -57,8 +60,24 @@ export function renameAt(snapshot: WorkspaceSnapshot, params: RenameParams): Wor
   for (const edit of edits) {
     (changes[snapshot.uriOf(edit.file)] ??= []).push({ range: snapshot.lines(edit.file).range(edit.span), newText: edit.newText });
   }
-  return { changes };
+  if (!HISTORY_KINDS.has(declaration.kind) || !options.annotations) return { changes };
+  // Runs, memberships and contacts are recorded by name: say so, and let the editor ask before applying.
+  const annotation: ChangeAnnotation = {
+    label: `Rename ${declaration.kind === 'offerFamily' ? 'offer family' : declaration.kind} ${declaration.name} to ${newName}`,
+    description: `Run history, segment memberships and contacts are recorded by name: after the rename, \`${newName}\` starts without history (entered(…) treats everyone as new on its next run).`,
+    needsConfirmation: true,
+  };
+  return {
+    documentChanges: Object.entries(changes).map(([uri, list]) =>
+      TextDocumentEdit.create({ uri, version: null }, list.map((edit) => AnnotatedTextEdit.replace(edit.range, edit.newText, HISTORY_ANNOTATION))),
+    ),
+    changeAnnotations: { [HISTORY_ANNOTATION]: annotation },
+  };
 }
+
+/** What the runtime keeps history of, by name. */
+const HISTORY_KINDS = new Set(['segment', 'offer', 'offerFamily', 'plan']);
+const HISTORY_ANNOTATION = 'seg.history';
 
 function renameTarget(snapshot: WorkspaceSnapshot, uri: string, position: { line: number; character: number }): RenameTarget | undefined {
   const hit = symbolUnder(snapshot, uri, position);
@@ -112,6 +131,9 @@ export const renameFeature: Feature = {
   capabilities: { renameProvider: { prepareProvider: true } },
   register(context) {
     context.connection.onPrepareRename((params) => prepareRenameAt(context.snapshot(), params));
-    context.connection.onRenameRequest((params) => renameAt(context.snapshot(), params));
+    context.connection.onRenameRequest((params) => {
+      const edit = context.clientCapabilities().workspace?.workspaceEdit;
+      return renameAt(context.snapshot(), params, { annotations: edit?.documentChanges === true && edit.changeAnnotationSupport !== undefined });
+    });
   },
 };

@@ -30,6 +30,8 @@ export interface SessionOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The server's command line (default: `node seg.js lsp --stdio`, the CLI bundle). */
   readonly command?: readonly string[];
+  /** Claim `documentChanges` with change annotations in workspace edits (VS Code does: it asks before applying annotated edits). */
+  readonly editAnnotations?: boolean;
   /** Claim LSP 3.17's `completionList.itemDefaults` (`editRange`), as VS Code does. */
   readonly completionItemDefaults?: boolean;
 }
@@ -72,7 +74,12 @@ export class LspSession {
       rootUri: pathToFileURL(root).href,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'workspace' }],
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          codeLens: { refreshSupport: true },
+          ...(options.editAnnotations ? { workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } } } : {}),
+        },
         textDocument: {
           publishDiagnostics: { relatedInformation: true },
           completion: {
