@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import { SERVER_SETTINGS } from '@seg/language-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspSession } from '../../../packages/language-server/test/support/lsp-session';
-import { initializeServer } from './support/lsp-initialize';
 import { readZip } from './support/read-zip';
 
 const EXTENSION_DIR = join(import.meta.dirname, '..');
@@ -104,9 +103,12 @@ describe('the packaged extension (seg-vscode.vsix)', () => {
 
   it('starts the bundled server from the unpacked copy, which answers initialize with its capabilities', async () => {
     const server = join(unpacked, 'extension/dist/server.mjs');
-    const answer = await initializeServer(process.execPath, [server, '--stdio'], { ...process.env, SEG_DRIVER_ROOTS: '' });
-    expect(answer.error).toBeUndefined();
-    expect(answer.result?.capabilities).toMatchObject({ textDocumentSync: expect.anything() });
+    const session = await LspSession.start({ command: [process.execPath, server, '--stdio'], env: { SEG_DRIVER_ROOTS: '' } });
+    try {
+      expect(session.initialize.capabilities).toMatchObject({ textDocumentSync: expect.anything() });
+    } finally {
+      await session.stop();
+    }
   }, 30_000);
 
   describe("finds a database driver in the workspace's node_modules (the .vsix ships none)", () => {
