@@ -8,13 +8,14 @@
  */
 import { isHeldOut } from '@seg/compiler';
 import type { CountAnswer, CountRequest, CountResult } from './count-job';
-import { openReadOnly, type ReadOnlyDatabase } from './read-only-database';
+import type { Database } from '@seg/runtime';
+import { openReadOnly } from './read-only-database';
 
 const IDLE_CLOSE_MS = 2_000;
 /** Test hook: hold every count this long (blocking, as a slow synchronous query does). */
 const DELAY_MS = Number(process.env.SEG_PREVIEW_DELAY_MS ?? 0);
 
-let open: { url: string; db: ReadOnlyDatabase } | undefined;
+let open: { url: string; db: Database } | undefined;
 let idle: NodeJS.Timeout | undefined;
 
 process.on('message', (request: CountRequest) => {
@@ -28,7 +29,7 @@ process.on('message', (request: CountRequest) => {
 process.on('disconnect', () => process.exit(0));
 
 async function answer(request: CountRequest): Promise<CountResult> {
-  let db: ReadOnlyDatabase;
+  let db: Database;
   try {
     db = await connection(request.url);
   } catch (error) {
@@ -48,7 +49,7 @@ async function answer(request: CountRequest): Promise<CountResult> {
   }
 }
 
-async function connection(url: string): Promise<ReadOnlyDatabase> {
+async function connection(url: string): Promise<Database> {
   if (open?.url === url) return open.db;
   await closeOpen();
   const db = await openReadOnly(url);

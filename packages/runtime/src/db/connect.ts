@@ -11,11 +11,21 @@ export const SUPPORTED_DATABASE_URLS = [
   'duckdb::memory:',
 ] as const;
 
+export interface ConnectOptions {
+  /**
+   * Never change the database: SQLite and DuckDB files open in their read-only modes (an absent file is an
+   * error, not created), PostgreSQL sessions default to read-only transactions. For readers such as the
+   * editor's size previews.
+   */
+  readonly readOnly?: boolean;
+}
+
 /**
  * Opens a database from a URL. Engine modules are imported on demand so that
  * using one engine never loads another's native binding.
  */
-export async function connect(url: string): Promise<Database> {
+export async function connect(url: string, options: ConnectOptions = {}): Promise<Database> {
+  const readOnly = options.readOnly === true;
   const trimmed = url.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
   const rest = scheme === undefined ? '' : trimmed.slice(scheme.length + 1);
@@ -23,14 +33,16 @@ export async function connect(url: string): Promise<Database> {
   switch (scheme) {
     case 'sqlite': {
       const { openSqlite } = await import('./sqlite-database');
-      return openSqlite(filePath(rest, url));
+      return openSqlite(filePath(rest, url), { readOnly });
     }
     case 'postgres':
     case 'postgresql': {
       const { openPostgres } = await import('./postgres-database');
-      return openPostgres(trimmed);
+      return openPostgres(trimmed, { readOnly });
     }
     case 'pglite': {
+      // One process at a time holds a PGlite folder; there is no read-only mode to share it.
+      if (readOnly) throw new SegUserError('A PGlite database cannot be opened read-only (one process at a time holds its folder).');
       const { openPglite } = await import('./pglite-database');
       const target = rest.replace(/^\/\//, '');
       const inMemory = target === '' || target === 'memory' || target === ':memory:';
@@ -38,7 +50,7 @@ export async function connect(url: string): Promise<Database> {
     }
     case 'duckdb': {
       const { openDuckDb } = await import('./duckdb-database');
-      return openDuckDb(filePath(rest, url));
+      return openDuckDb(filePath(rest, url), { readOnly });
     }
     default:
       throw new SegUserError(

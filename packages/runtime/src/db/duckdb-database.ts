@@ -11,11 +11,11 @@ const readValue = createDuckDbValueReader(duck);
  * Opens a DuckDB database file (created if missing) or `:memory:`.
  * Placeholders are `?` (DuckDB also accepts `$1`).
  */
-export async function openDuckDb(path: string): Promise<Database> {
+export async function openDuckDb(path: string, options: { readOnly?: boolean } = {}): Promise<Database> {
   let instance: duck.DuckDBInstance;
   let connection: duck.DuckDBConnection;
   try {
-    instance = await duck.DuckDBInstance.create(path);
+    instance = await duck.DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : undefined);
     connection = await instance.connect();
   } catch (error) {
     throw new SegUserError(`Cannot open DuckDB database "${path}": ${(error as Error).message}`, { cause: error });

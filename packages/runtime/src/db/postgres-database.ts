@@ -10,6 +10,8 @@ export interface PostgresOptions {
   readonly searchPath?: string;
   /** Pool size; the default suits a CLI run. */
   readonly maxConnections?: number;
+  /** Every transaction of every connection read-only (`default_transaction_read_only`). */
+  readonly readOnly?: boolean;
 }
 
 const TYPES: pg.CustomTypesConfig = {
@@ -26,7 +28,7 @@ const TYPES: pg.CustomTypesConfig = {
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
   const pool = new pg.Pool({
-    connectionString: withStartupOptions(url, options.searchPath),
+    connectionString: withStartupOptions(url, options.searchPath, options.readOnly === true),
     max: options.maxConnections ?? 4,
     types: TYPES,
     // Let a process that forgot close() exit once its connections are idle.
@@ -50,9 +52,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
  * query, so they hold on every pooled connection. pg lets a URL's own
  * `options` override the config object, so we merge into the URL instead.
  */
-function withStartupOptions(url: string, searchPath: string | undefined): string {
+function withStartupOptions(url: string, searchPath: string | undefined, readOnly: boolean): string {
   const parsed = new URL(url);
-  const settings = [parsed.searchParams.get('options'), '-c TimeZone=UTC'];
+  const settings = [parsed.searchParams.get('options'), '-c TimeZone=UTC', readOnly ? '-c default_transaction_read_only=on' : ''];
   // `options` values are split on spaces; a backslash escapes one inside the value.
   if (searchPath !== undefined) settings.push(`-c search_path=${searchPath.replace(/[\\ ]/g, '\\$&')}`);
   parsed.searchParams.set('options', settings.filter(Boolean).join(' '));

@@ -21,14 +21,15 @@ const MEMORY_BUDGET = ['temp_store = FILE', 'cache_size = -2000', 'temp.cache_si
  * Opens a sqlite database file (created if missing) or `:memory:`.
  * Placeholders are `?`.
  */
-export async function openSqlite(path: string): Promise<Database> {
+export async function openSqlite(path: string, options: { readOnly?: boolean } = {}): Promise<Database> {
   let db: BetterSqlite3.Database;
   try {
-    db = new BetterSqlite3(path);
+    db = options.readOnly ? new BetterSqlite3(path, { readonly: true, fileMustExist: true }) : new BetterSqlite3(path);
   } catch (error) {
     throw new SegUserError(`Cannot open sqlite database "${path}": ${(error as Error).message}`, { cause: error });
   }
-  if (path !== ':memory:' && path !== '') {
+  // A reader leaves the journal mode as the file has it.
+  if (path !== ':memory:' && path !== '' && !options.readOnly) {
     // WAL lets readers proceed while a transaction writes, and is much faster for many small writes.
     db.pragma('journal_mode = WAL');
   }
