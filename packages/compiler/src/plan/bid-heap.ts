@@ -35,6 +35,8 @@ export class BidHeap<K> {
   /** The capped offer whose price the cost carries (-1: none), or NO_COST when taking the item costs nothing. */
   private costOffer: Int32Array;
   private readonly customers: string[] = [];
+  /** `value`, bound once: the heap's comparisons run per bid offered. */
+  private readonly exactValue = (slot: number) => this.value(slot);
   private count = 0;
 
   /** Bids are valued at these prices (those of the pass that makes them). */
@@ -86,12 +88,7 @@ export class BidHeap<K> {
       if (!v) exact.set(slot, (v = this.value(slot)));
       return v;
     };
-    return slots.sort((a, b) => {
-      const ra = this.real[a]!;
-      const rb = this.real[b]!;
-      const order = ra !== rb ? (ra < rb ? -1 : 1) : this.prices.field.compare(value(a), value(b));
-      return -this.direction * order;
-    });
+    return slots.sort((a, b) => -this.direction * this.compare(a, b, value));
   }
 
   realPart(slot: number): number {
@@ -155,10 +152,11 @@ export class BidHeap<K> {
     this.costOffer = wider(this.costOffer);
   }
 
-  private compare(a: number, b: number): number {
+  /** By real part, then (only on a tie) by exact value; `value` may remember what it builds. */
+  private compare(a: number, b: number, value: (slot: number) => Perturbed<K> = this.exactValue): number {
     const ra = this.real[a]!;
     const rb = this.real[b]!;
-    return ra !== rb ? (ra < rb ? -1 : 1) : this.prices.field.compare(this.value(a), this.value(b));
+    return ra !== rb ? (ra < rb ? -1 : 1) : this.prices.field.compare(value(a), value(b));
   }
 
   /** Whether slot `a` ranks below slot `b` (the heap keeps its worst on top). */
